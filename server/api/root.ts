@@ -1,0 +1,11 @@
+// The root router: one sub-router per area. AppRouter is the type clients are built from.
+import { router } from './trpc.js';
+import { historyRouter } from './routers/history.js';
+import { modelsRouter } from './routers/models.js';
+
+export const appRouter = router({
+  models: modelsRouter,
+  history: historyRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,75 @@
+// Assembles the GPU server from its parts: database, registry, runner factory, ModelManager, HTTP. Returns a
+// handle that closes everything in order.
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import type { Logger } from './core/ports.js';
+import { ModelManager } from './core/model-manager.js';
+import { openDatabase } from './db/open-database.js';
+import { createAuditLog } from './db/audit-log.js';
+import { listTransitions } from './db/transition-history.js';
+import { createModelRepository } from './db/model-repository.js';
+import { createProcessRunnerFactory } from './runner/process-runner.js';
+import { inspectModel } from './runner/inspect.js';
+import { ModelRoots } from './registry/model-roots.js';
+import { ModelRegistry } from './registry/model-registry.js';
+import { ensureDemoModel } from './registry/demo-registration.js';
+import { createEaselServer } from './http/server.js';
+import type { Services } from './api/services.js';
+
+export const DEFAULT_SAMPLER = 'DPM_SOLVER_MULTISTEP';
+
+export interface RunningEasel {
+  url: string;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export async function startEasel(config: Config, logger: Logger): Promise<RunningEasel> {
+  await mkdir(config.dataDir, { recursive: true });
+  for (const root of config.modelRoots) await mkdir(root, { recursive: true });
+  const db = await openDatabase({ url: config.databaseUrl });
+  const models = createModelRepository(db);
+  const audit = createAuditLog(db);
+  const runners = createProcessRunnerFactory({ threads: config.threads });
+  const manager = new ModelManager({ runners, audit, models, device: config.device, defaultSampler: DEFAULT_SAMPLER, logger });
+  await manager.start();
+
+  const registry = new ModelRegistry({
+    roots: new ModelRoots(config.modelRoots),
+    repository: models,
+    inspect: (path, signal) => inspectModel(runners, path, signal),
+    whileNotInUse: (id, action) => manager.whileNotInUse(id, action),
+    defaultSampler: DEFAULT_SAMPLER,
+  });
+  if (config.demoModel) await ensureDemoModel(registry, models, config.modelRoots[0]!, logger);
+
+  const services: Services = {
+    manager,
+    registry,
+    history: { transitions: (query) => listTransitions(db, query) },
+    adminToken: config.adminToken,
+  };
+  const server = createEaselServer(services, logger);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    services,
+    close() {
+      closing ??= (async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await manager.shutdown();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// The model lifecycle as data: states, the reasons that move between them, and the pure step function.
+import { EaselError } from '../errors.js';
+
+export const MODEL_STATES = ['IDLE', 'LOADING', 'LOADED', 'UNLOADING', 'ERROR'] as const;
+export type ModelState = (typeof MODEL_STATES)[number];
+
+export const TRANSITION_REASONS = [
+  'LOAD_REQUESTED',
+  'LOAD_COMPLETED',
+  'LOAD_CANCELLED',
+  'LOAD_FAILED',
+  'UNLOAD_REQUESTED',
+  'UNLOAD_COMPLETED',
+  'UNLOAD_FAILED',
+  'RUNNER_CRASHED',
+  'RESET_FROM_ERROR',
+  'RECOVERED_AFTER_RESTART',
+] as const;
+export type TransitionReason = (typeof TRANSITION_REASONS)[number];
+
+/**
+ * TRANSITIONS[from][reason] = to. Anything not listed is illegal.
+ * RUNNER_CRASHED (LOADED → ERROR) extends the seed table: a runner that dies while
+ * holding a model must leave a trace and a state that admits a new load.
+ */
+export const TRANSITIONS: Readonly<Record<ModelState, Readonly<Partial<Record<TransitionReason, ModelState>>>>> = {
+  IDLE: { LOAD_REQUESTED: 'LOADING' },
+  LOADING: { LOAD_COMPLETED: 'LOADED', LOAD_CANCELLED: 'IDLE', LOAD_FAILED: 'ERROR', RECOVERED_AFTER_RESTART: 'IDLE' },
+  LOADED: { UNLOAD_REQUESTED: 'UNLOADING', RUNNER_CRASHED: 'ERROR', RECOVERED_AFTER_RESTART: 'IDLE' },
+  UNLOADING: { UNLOAD_COMPLETED: 'IDLE', UNLOAD_FAILED: 'ERROR', RECOVERED_AFTER_RESTART: 'IDLE' },
+  ERROR: { RESET_FROM_ERROR: 'IDLE', LOAD_REQUESTED: 'LOADING', RECOVERED_AFTER_RESTART: 'IDLE' },
+};
+
+export function canTransition(from: ModelState, reason: TransitionReason): boolean {
+  return TRANSITIONS[from][reason] !== undefined;
+}
+
+/** Pure: the state that `reason` leads to from `from`, or an ILLEGAL_TRANSITION error. */
+export function transition(from: ModelState, reason: TransitionReason): ModelState {
+  const to = TRANSITIONS[from][reason];
+  if (to === undefined) {
+    const legal = Object.keys(TRANSITIONS[from]).join(', ');
+    throw new EaselError('ILLEGAL_TRANSITION', `${reason} is not allowed while the model is ${from} (allowed: ${legal})`, {
+      details: { from, reason },
+    });
+  }
+  return to;
+}

@@ -1,0 +1,65 @@
+// The demo UNet: the exact noise predictor ε = (x_t − √ᾱ_t·x₀) / √(1 − ᾱ_t) for x₀ = the scaled latent of
+// the picture the prompt describes (drawn from the encoder hidden states and a coordinate grid taken from the
+// sample's own size), with ᾱ from the scheduler config, linear between integer timesteps.
+import { GraphBuilder } from '../onnx-build/graph-builder.js';
+import { graphArith } from './arith.js';
+import { MAX_TOKENS } from './clip-vocab.js';
+import { sceneLatent } from './scene.js';
+import { HIDDEN } from './text-encoder.js';
+import { LATENT_CHANNELS } from './vae.js';
+
+const FLOAT = 1; // onnx.TensorProto.DataType.FLOAT, for Cast
+const INT64 = 7;
+
+export function buildUnet(alphasCumprod: Float32Array): GraphBuilder {
+  const g = new GraphBuilder('easel_demo_unet');
+  const o = graphArith(g);
+  const sample = g.input('sample', 'float32', ['batch', LATENT_CHANNELS, 'height', 'width']);
+  const timestep = g.input('timestep', 'float32', [1]);
+  const hidden = g.input('encoder_hidden_states', 'float32', ['batch', MAX_TOKENS, HIDDEN.width]);
+
+  const pooled = g.op('ReduceSum', [hidden, g.ints([1])], { keepdims: { int: 0 } });
+  const features = new Map<number, string>();
+  const feature = (channel: number): string => {
+    let name = features.get(channel);
+    if (name === undefined) {
+      const column = g.op('Slice', [pooled, g.ints([channel]), g.ints([channel + 1]), g.ints([1])]);
+      features.set(channel, (name = g.op('Reshape', [column, g.ints([-1, 1, 1, 1])])));
+    }
+    return name;
+  };
+
+  const shape = g.op('Shape', [sample]);
+  const size = (axis: number) =>
+    g.op('Cast', [g.op('Gather', [shape, g.scalar(axis, 'int64')], { axis: { int: 0 } })], { to: { int: FLOAT } });
+  const height = size(2);
+  const width = size(3);
+  const shorter = o.min(height, width);
+  // Pixel centres (i + 0.5), in units of half the shorter side, origin at the centre.
+  const coordinates = (extent: string, dims: number[]) => {
+    const centres = g.op('Range', [o.c(0.5), extent, o.c(1)]);
+    return g.op('Reshape', [o.div(o.sub(o.mul(o.c(2), centres), extent), shorter), g.ints(dims)]);
+  };
+  const latents = sceneLatent(o, {
+    feature,
+    x: coordinates(width, [1, 1, 1, -1]),
+    y: coordinates(height, [1, 1, -1, 1]),
+    halfWidth: o.div(width, shorter),
+    halfHeight: o.div(height, shorter),
+    pixelsPerUnit: o.mul(o.c(0.5), shorter),
+  });
+  const x0 = g.op('Concat', latents, { axis: { int: 1 } });
+
+  const last = alphasCumprod.length - 1;
+  const table = g.constant('float32', [alphasCumprod.length], alphasCumprod, 'alphas_cumprod');
+  const t = g.op('Clip', [timestep, o.c(0), o.c(last)]);
+  const lower = g.op('Floor', [t]);
+  const upper = o.min(o.add(lower, o.c(1)), o.c(last));
+  const at = (step: string) => g.op('Gather', [table, g.op('Cast', [step], { to: { int: INT64 } })], { axis: { int: 0 } });
+  const alphaLower = at(lower);
+  const alphaBar = o.add(alphaLower, o.mul(o.sub(t, lower), o.sub(at(upper), alphaLower)));
+
+  const noise = o.div(o.sub(sample, o.mul(o.sqrt(alphaBar), x0)), o.sqrt(o.sub(o.c(1), alphaBar)));
+  g.output(noise, 'out_sample', 'float32', ['batch', LATENT_CHANNELS, 'height', 'width']);
+  return g;
+}

@@ -1,0 +1,49 @@
+// Execution-provider choice for a device preference, session options, and readable reasons when a provider fails.
+import { availableParallelism } from 'node:os';
+import type { InferenceSession } from 'onnxruntime-node';
+import { EaselError } from '../core/errors.js';
+import type { Device, DevicePreference } from '../core/ports.js';
+
+/** 'auto' tries the fastest first; cpu always works, so it ends the list. */
+const AUTO_ORDER: readonly Device[] = ['cuda', 'webgpu', 'cpu'];
+
+export function candidateDevices(preference: DevicePreference): Device[] {
+  return preference === 'auto' ? [...AUTO_ORDER] : [preference];
+}
+
+/** EASEL_THREADS if set to a positive integer, else every core (1 vs 2 threads halves a run on 2 cores). */
+export function threadCount(env: NodeJS.ProcessEnv): number {
+  const raw = env.EASEL_THREADS;
+  if (raw === undefined || raw === '') return availableParallelism();
+  const threads = Number(raw);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new EaselError('INVALID_INPUT', `EASEL_THREADS must be a positive integer (found "${raw}")`);
+  }
+  return threads;
+}
+
+export function sessionOptions(device: Device, threads: number): InferenceSession.SessionOptions {
+  return { executionProviders: [device], intraOpNumThreads: threads, graphOptimizationLevel: 'all' };
+}
+
+const HINTS: Array<{ device: Device; pattern: RegExp; hint: string }> = [
+  {
+    device: 'cuda',
+    pattern: /Failed to load shared library/i,
+    hint:
+      'the CUDA execution provider is not installed (on a GPU host: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node)',
+  },
+  {
+    device: 'webgpu',
+    pattern: /WebGPU adapter/i,
+    hint: 'no WebGPU adapter (needs a Vulkan loader and the GPU driver\'s Vulkan ICD)',
+  },
+];
+
+/** One line a person can act on: a known cause's hint, followed by onnxruntime's own first line. */
+export function describeDeviceFailure(device: Device, error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).trim();
+  const firstLine = message.split('\n')[0]!.slice(0, 240);
+  const known = HINTS.find((h) => h.device === device && h.pattern.test(message));
+  return known ? `${known.hint}: ${firstLine}` : firstLine;
+}

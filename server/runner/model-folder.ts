@@ -1,0 +1,148 @@
+// Reads and validates a model folder in the diffusers/optimum ONNX layout (DESIGN.md §4) before any session opens.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EaselError } from '../core/errors.js';
+import { MODEL_PARTS, type ModelDescription, type ModelPart } from '../core/ports.js';
+
+const REQUIRED_PARTS: readonly ModelPart[] = ['text_encoder', 'unet', 'vae_decoder'];
+const DEFAULT_VAE_SCALING_FACTOR = 0.18215;
+const DEFAULT_VAE_SCALE_FACTOR = 8;
+const DEFAULT_LATENT_CHANNELS = 4;
+const DEFAULT_TOKENIZER_MAX_LENGTH = 77;
+/** transformers writes a huge sentinel (1e30) as model_max_length when a tokenizer has no real limit. */
+const SANE_TOKENIZER_MAX_LENGTH = 1024;
+
+export type ModelConfig = Omit<ModelDescription, 'parts'>;
+
+export interface ModelFolder {
+  path: string;
+  /** The parts present, in load order. */
+  parts: ModelPart[];
+  /** Absolute path of each present part's model.onnx. */
+  files: Partial<Record<ModelPart, string>>;
+  config: ModelConfig;
+}
+
+type Json = Record<string, unknown>;
+
+function invalid(message: string, cause?: unknown): EaselError {
+  return new EaselError('INVALID_MODEL', message, cause === undefined ? undefined : { cause });
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function readJson(root: string, relative: string, required: boolean): Promise<Json | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(root, relative), 'utf8');
+  } catch (error) {
+    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw invalid(`${relative} is missing or unreadable in ${root}`, error);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw invalid(`${relative} is not valid JSON: ${(error as Error).message}`, error);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${relative} must hold a JSON object`);
+  return value as Json;
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+function requiredPositiveInteger(config: Json, key: string, file: string): number {
+  const value = positiveInteger(config[key]);
+  if (value === undefined) throw invalid(`${file} ${key} must be a positive integer (found ${JSON.stringify(config[key])})`);
+  return value;
+}
+
+function optionalPositiveInteger(config: Json | undefined, key: string, file: string, fallback: number): number {
+  if (config?.[key] === undefined) return fallback;
+  return requiredPositiveInteger(config, key, file);
+}
+
+function vaeScalingFactor(config: Json | undefined): number {
+  const value = config?.scaling_factor;
+  if (value === undefined) return DEFAULT_VAE_SCALING_FACTOR;
+  if (typeof value !== 'number' || !(value > 0)) {
+    throw invalid(`vae_decoder/config.json scaling_factor must be a positive number (found ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+function vaeScaleFactor(config: Json | undefined): number {
+  const channels = config?.block_out_channels;
+  if (channels === undefined) return DEFAULT_VAE_SCALE_FACTOR;
+  if (!Array.isArray(channels) || channels.length === 0) {
+    throw invalid('vae_decoder/config.json block_out_channels must be a non-empty list');
+  }
+  return 2 ** (channels.length - 1);
+}
+
+function tokenizerMaxLength(tokenizerConfig: Json | undefined, textEncoderConfig: Json | undefined): number {
+  const fromTokenizer = positiveInteger(tokenizerConfig?.model_max_length);
+  if (fromTokenizer !== undefined && fromTokenizer <= SANE_TOKENIZER_MAX_LENGTH) return fromTokenizer;
+  return positiveInteger(textEncoderConfig?.max_position_embeddings) ?? DEFAULT_TOKENIZER_MAX_LENGTH;
+}
+
+async function findParts(root: string): Promise<Pick<ModelFolder, 'parts' | 'files'>> {
+  const parts: ModelPart[] = [];
+  const files: Partial<Record<ModelPart, string>> = {};
+  for (const part of MODEL_PARTS) {
+    const file = join(root, part, 'model.onnx');
+    if (await isFile(file)) {
+      parts.push(part);
+      files[part] = file;
+    } else if (REQUIRED_PARTS.includes(part)) {
+      throw invalid(`${part}/model.onnx is missing in ${root}`);
+    }
+  }
+  return { parts, files };
+}
+
+/** Checks the layout and reads the configs; opening the ONNX files is left to the runner's sessions. */
+export async function readModelFolder(path: string): Promise<ModelFolder> {
+  let folder;
+  try {
+    folder = await stat(path);
+  } catch (error) {
+    throw invalid(`model folder ${path} does not exist or cannot be read`, error);
+  }
+  if (!folder.isDirectory()) throw invalid(`model path ${path} is not a folder`);
+
+  await readJson(path, 'model_index.json', true);
+  const schedulerConfig = (await readJson(path, 'scheduler/scheduler_config.json', true))!;
+  for (const file of ['tokenizer/vocab.json', 'tokenizer/merges.txt']) {
+    if (!(await isFile(join(path, file)))) throw invalid(`${file} is missing in ${path}`);
+  }
+  const { parts, files } = await findParts(path);
+
+  const unetConfig = await readJson(path, 'unet/config.json', true);
+  const vaeConfig = await readJson(path, 'vae_decoder/config.json', false);
+  const tokenizerConfig = await readJson(path, 'tokenizer/tokenizer_config.json', false);
+  const textEncoderConfig = await readJson(path, 'text_encoder/config.json', false);
+
+  return {
+    path,
+    parts,
+    files,
+    config: {
+      sampleSize: requiredPositiveInteger(unetConfig!, 'sample_size', 'unet/config.json'),
+      latentChannels: optionalPositiveInteger(unetConfig, 'in_channels', 'unet/config.json', DEFAULT_LATENT_CHANNELS),
+      vaeScaleFactor: vaeScaleFactor(vaeConfig),
+      vaeScalingFactor: vaeScalingFactor(vaeConfig),
+      tokenizerMaxLength: tokenizerMaxLength(tokenizerConfig, textEncoderConfig),
+      hasVaeEncoder: parts.includes('vae_encoder'),
+      schedulerConfig,
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// Cancelling and superseding a slow load through the real server: the runner process is killed mid-load and
+// the state returns to IDLE, audited, without waiting for the load.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRPCClientError } from '@trpc/client';
+import { writeTinyModel } from '../../helpers/model-fixtures.js';
+import { childPids, makeDataDir, processExists, removeDataDir, startEaselServer, type EaselProcess } from '../../helpers/easel-server.js';
+
+function easelCode(error: unknown): string | undefined {
+  return error instanceof TRPCClientError ? (error.data as { easelCode?: string } | undefined)?.easelCode : undefined;
+}
+
+describe('cancelling a load', () => {
+  let dataDir: string;
+  let easel: EaselProcess;
+
+  beforeAll(async () => {
+    dataDir = await makeDataDir();
+    easel = await startEaselServer({ dataDir, env: { EASEL_DEMO_MODEL: '0' } });
+    await writeTinyModel(join(easel.modelsDir, 'slow'), { slow: true });
+    await writeTinyModel(join(easel.modelsDir, 'tiny'));
+    await easel.client.models.register.mutate({ path: 'slow' });
+    await easel.client.models.register.mutate({ path: 'tiny' });
+  });
+
+  afterAll(async () => {
+    await easel?.stop();
+    await removeDataDir(dataDir);
+  });
+
+  async function loadingRunner(): Promise<number> {
+    await expect.poll(() => easel.client.models.status.query().then((s) => s.state)).toBe('LOADING');
+    await expect.poll(() => childPids(easel.pid).then((p) => p.length)).toBe(1);
+    return (await childPids(easel.pid))[0]!;
+  }
+
+  it('kills the runner mid-load and returns to IDLE before the load could finish', async () => {
+    const events: string[] = [];
+    const subscription = easel.client.models.onStatus.subscribe(undefined, {
+      onData: (s) => events.push(s.state),
+    });
+    try {
+      const load = easel.client.models.load.mutate({ id: 'slow' }).then(
+        () => 'loaded',
+        (error: unknown) => easelCode(error),
+      );
+      const runner = await loadingRunner();
+      const result = await easel.client.models.cancel.mutate();
+      expect(result.cancelled).toBe(true);
+      expect(result.status.state).toBe('IDLE');
+      expect(processExists(runner)).toBe(false);
+      expect(await load).toBe('CANCELLED');
+      await expect.poll(() => events.at(-1)).toBe('IDLE');
+      expect(events).not.toContain('LOADED');
+    } finally {
+      subscription.unsubscribe();
+    }
+    const { items } = await easel.client.history.transitions.query({ modelId: 'slow', limit: 2 });
+    expect(items.map((r) => r.reason)).toEqual(['LOAD_CANCELLED', 'LOAD_REQUESTED']);
+    expect(items[0]!.error).toMatch(/cancelled/);
+    expect(items[0]!.details).toMatchObject({ processGone: true });
+  });
+
+  it('answers cancel with cancelled: false when nothing is loading', async () => {
+    const result = await easel.client.models.cancel.mutate();
+    expect(result).toMatchObject({ cancelled: false, status: { state: 'IDLE' } });
+  });
+
+  it('supersedes a slow load with a load of another model', async () => {
+    const first = easel.client.models.load.mutate({ id: 'slow' }).then(
+      () => 'loaded',
+      (error: unknown) => easelCode(error),
+    );
+    const runner = await loadingRunner();
+    const second = await easel.client.models.load.mutate({ id: 'tiny' });
+    expect(second).toMatchObject({ state: 'LOADED', modelId: 'tiny' });
+    expect(await first).toBe('SUPERSEDED');
+    expect(processExists(runner)).toBe(false);
+    const { items } = await easel.client.history.transitions.query({ limit: 4 });
+    expect(items.map((r) => `${r.modelId}:${r.reason}`).reverse()).toEqual([
+      'slow:LOAD_REQUESTED',
+      'slow:LOAD_CANCELLED',
+      'tiny:LOAD_REQUESTED',
+      'tiny:LOAD_COMPLETED',
+    ]);
+    expect(items[2]!.error).toMatch(/superseded by a load of "tiny"/);
+  });
+
+  it('cancels a load when unload is asked for during it', async () => {
+    await easel.client.models.unload.mutate();
+    const load = easel.client.models.load.mutate({ id: 'slow' }).then(
+      () => 'loaded',
+      (error: unknown) => easelCode(error),
+    );
+    const runner = await loadingRunner();
+    const status = await easel.client.models.unload.mutate();
+    expect(status.state).toBe('IDLE');
+    expect(await load).toBe('CANCELLED');
+    expect(processExists(runner)).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+// Crashes through real processes: the server SIGKILLed during a load recovers to IDLE on restart with every
+// committed audit row kept; a runner killed while loaded moves the state to ERROR, and a new load works.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyModel } from '../../helpers/model-fixtures.js';
+import { childPids, makeDataDir, processExists, removeDataDir, startEaselServer, type EaselProcess } from '../../helpers/easel-server.js';
+
+describe('crashes', () => {
+  let dataDir: string;
+  let easel: EaselProcess;
+
+  beforeAll(async () => {
+    dataDir = await makeDataDir();
+    easel = await startEaselServer({ dataDir, env: { EASEL_DEMO_MODEL: '0' } });
+    await writeTinyModel(join(easel.modelsDir, 'slow'), { slow: true });
+    await writeTinyModel(join(easel.modelsDir, 'tiny'));
+    await easel.client.models.register.mutate({ path: 'slow' });
+    await easel.client.models.register.mutate({ path: 'tiny' });
+  });
+
+  afterAll(async () => {
+    await easel?.stop();
+    await removeDataDir(dataDir);
+  });
+
+  it('moves to ERROR when the runner dies while loaded, and loads again afterwards', async () => {
+    await easel.client.models.load.mutate({ id: 'tiny' });
+    const [runner] = await childPids(easel.pid);
+    process.kill(runner!, 'SIGKILL');
+    await expect.poll(() => easel.client.models.status.query().then((s) => s.state)).toBe('ERROR');
+    const status = await easel.client.models.status.query();
+    expect(status.error).toMatch(/stopped unexpectedly \(signal SIGKILL\)/);
+    const [crash] = (await easel.client.history.transitions.query({ limit: 1 })).items;
+    expect(crash).toMatchObject({ from: 'LOADED', to: 'ERROR', reason: 'RUNNER_CRASHED', actor: 'system' });
+
+    const again = await easel.client.models.load.mutate({ id: 'tiny' });
+    expect(again.state).toBe('LOADED');
+    await easel.client.models.unload.mutate();
+  });
+
+  it('recovers to IDLE after the server is killed during a load, keeping every committed row', async () => {
+    void easel.client.models.load.mutate({ id: 'slow' }).catch(() => undefined);
+    await expect.poll(() => easel.client.models.status.query().then((s) => s.state)).toBe('LOADING');
+    await expect.poll(() => childPids(easel.pid).then((p) => p.length)).toBe(1);
+    const [runner] = await childPids(easel.pid);
+    const before = (await easel.client.history.transitions.query({ limit: 500 })).items;
+    expect(before[0]).toMatchObject({ to: 'LOADING', modelId: 'slow' });
+
+    await easel.kill();
+    // The orphaned runner notices its parent is gone and exits by itself.
+    await expect.poll(() => processExists(runner!), { timeout: 10_000 }).toBe(false);
+
+    easel = await startEaselServer({ dataDir, env: { EASEL_DEMO_MODEL: '0' } });
+    expect((await easel.client.models.status.query()).state).toBe('IDLE');
+    const after = (await easel.client.history.transitions.query({ limit: 500 })).items;
+    expect(after.slice(1)).toEqual(before);
+    expect(after[0]).toMatchObject({ from: 'LOADING', to: 'IDLE', reason: 'RECOVERED_AFTER_RESTART', actor: 'system', modelId: 'slow' });
+    const models = await easel.client.models.list.query();
+    expect(models.map((m) => m.id).sort()).toEqual(['slow', 'tiny']);
+  });
+});

@@ -1,0 +1,58 @@
+// The databases the db tests run against: always a fresh SQLite file in a temporary directory, and also a fresh
+// PostgreSQL database when EASEL_TEST_POSTGRES_URL names a server (e.g. postgres://easel@127.0.0.1:54329/postgres).
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export interface ScratchDatabase {
+  url: string;
+  /** Deletes the file or drops the database; call after every connection is closed. */
+  dispose(): Promise<void>;
+}
+
+export interface TestDatabaseKind {
+  name: 'sqlite' | 'postgresql';
+  scratch(): Promise<ScratchDatabase>;
+}
+
+const sqlite: TestDatabaseKind = {
+  name: 'sqlite',
+  async scratch() {
+    const dir = mkdtempSync(join(tmpdir(), 'easel-db-'));
+    return { url: `file:${join(dir, 'data', 'easel.db')}`, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+};
+
+async function asAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function postgres(adminUrl: string): TestDatabaseKind {
+  return {
+    name: 'postgresql',
+    async scratch() {
+      const name = `easel_test_${randomUUID().replace(/-/g, '')}`;
+      await asAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      return {
+        url: url.toString(),
+        dispose: async () => {
+          await asAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+        },
+      };
+    },
+  };
+}
+
+const postgresUrl = process.env.EASEL_TEST_POSTGRES_URL;
+
+export const TEST_DATABASES: readonly TestDatabaseKind[] = postgresUrl ? [sqlite, postgres(postgresUrl)] : [sqlite];
