@@ -1,7 +1,7 @@
 // The facade every client goes through: lifecycle commands are serialized in one queue and delegated to the
 // state machine, loader, pipeline holder and resource releaser.
 import { CommandQueue } from './command-queue.js';
-import { EaselError } from './errors.js';
+import { EaselError, toEaselError } from './errors.js';
 import { StateMachine, type ModelStatus, type TransitionContext } from './lifecycle/state-machine.js';
 import { Loader, releaseDetails } from './loader.js';
 import { PipelineHolder, type LoadedPipeline } from './pipeline-holder.js';
@@ -142,7 +142,14 @@ export class ModelManager {
     }
     if (this.machine.state === 'LOADED') await this.unloadNow(context);
     await this.machine.apply('LOAD_REQUESTED', context, { modelId });
-    return { done: this.loader.start(model, context) };
+    try {
+      return { done: this.loader.start(model, context) };
+    } catch (error) {
+      // The runner could not even be started (e.g. no process slots): nothing is in flight, so record it here.
+      const failure = toEaselError(error, 'LOAD_FAILED');
+      await this.machine.apply('LOAD_FAILED', context, { error: `The runner could not start: ${failure.message}` });
+      throw new EaselError('LOAD_FAILED', `Loading "${modelId}" failed: the runner could not start (${failure.message})`, { cause: error });
+    }
   }
 
   private async beginUnload(context: TransitionContext): Promise<{ done: Promise<ModelStatus> }> {

@@ -10,6 +10,8 @@ export interface ReleaseReport {
   /** True once the operating system no longer knows the process. */
   processGone: boolean;
   releaseMs: number;
+  /** Why a graceful stop failed, when the runner had to be killed instead. */
+  stopError?: string;
 }
 
 export interface ProcessProbe {
@@ -39,12 +41,23 @@ export class ResourceReleaser {
   async release(runner: Runner, mode: 'graceful' | 'kill'): Promise<ReleaseReport> {
     const started = performance.now();
     const runnerBefore = mode === 'graceful' ? await this.memoryOf(runner) : undefined;
-    const exit = mode === 'graceful' ? await runner.stop() : await runner.kill();
+    let exit: RunnerExit;
+    let stopError: string | undefined;
+    try {
+      exit = mode === 'graceful' ? await runner.stop() : await runner.kill();
+    } catch (error) {
+      if (mode === 'kill') throw error;
+      // A runner that can't stop gracefully is killed: an unload must never leave a process behind.
+      stopError = String(error);
+      this.logger.warn('runner did not stop gracefully; killing it', { pid: runner.pid, error: stopError });
+      exit = await runner.kill();
+    }
     const pid = runner.pid ?? null;
     const processGone = pid === null || !this.probe.exists(pid);
     if (!processGone) this.logger.error('runner process still exists after exit', { pid });
     const report: ReleaseReport = { pid, exit, processGone, releaseMs: Math.round(performance.now() - started) };
     if (runnerBefore) report.runnerBefore = runnerBefore;
+    if (stopError !== undefined) report.stopError = stopError;
     return report;
   }
 

@@ -3,6 +3,9 @@
 import { EaselError } from '../../server/core/errors.js';
 import type { ProcessProbe } from '../../server/core/resource-releaser.js';
 import type {
+  GenerationProgress,
+  GenerationRequest,
+  GenerationResult,
   LoadProgress,
   LoadRequest,
   LoadedModel,
@@ -46,6 +49,9 @@ interface PendingLoad {
 
 export class FakeRunner implements Runner {
   readonly requests: LoadRequest[] = [];
+  readonly generations: GenerationRequest[] = [];
+  /** Set once a load has completed. */
+  loaded: LoadedModel | null = null;
   ended: RunnerEnd | null = null;
   exit: RunnerExit | null = null;
   private pending: PendingLoad | null = null;
@@ -77,6 +83,20 @@ export class FakeRunner implements Runner {
         this.settle()?.reject(new EaselError('CANCELLED', `fake runner ${this.pid}: load aborted`));
       });
     });
+  }
+
+  /** Reports every step at once and answers with the requested output path; a runner without a model refuses. */
+  generate(
+    request: GenerationRequest,
+    options: { onProgress?: (progress: GenerationProgress) => void; signal?: AbortSignal },
+  ): Promise<GenerationResult> {
+    this.generations.push(request);
+    if (!this.alive || !this.loaded) return Promise.reject(new EaselError('GENERATION_FAILED', `fake runner ${this.pid} has no model loaded`));
+    for (let step = 1; step <= request.steps; step += 1) {
+      if (options.signal?.aborted) return Promise.reject(new EaselError('CANCELLED', `fake runner ${this.pid}: generation aborted`));
+      options.onProgress?.({ step, totalSteps: request.steps });
+    }
+    return Promise.resolve({ outputPath: request.outputPath, runMs: 0, totalMs: 0 });
   }
 
   memory(): Promise<RunnerMemory> {
@@ -121,7 +141,8 @@ export class FakeRunner implements Runner {
 
   complete(overrides: Partial<LoadedModel> = {}): void {
     this.requirePending();
-    this.settle()?.resolve(fakeLoadedModel(overrides));
+    this.loaded = fakeLoadedModel(overrides);
+    this.settle()?.resolve(this.loaded);
   }
 
   fail(message = 'unet/model.onnx is not a valid ONNX file'): void {
@@ -168,7 +189,7 @@ export class FakeRunnerFactory implements RunnerFactory {
     this.options = { honourAbort: true, stop: 'exit', rssBytes: 512 * 1024 * 1024, ...options };
   }
 
-  spawn(): Runner {
+  spawn(): FakeRunner {
     const runner = new FakeRunner(this.nextPid++, this.options);
     this.runners.push(runner);
     this.maxAlive = Math.max(this.maxAlive, this.alive().length);

@@ -98,3 +98,21 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** A scenario whose manager has `modelId` LOADED, its runner alive. */
+export async function createLoadedScenario(modelId = 'A', options: ScenarioOptions = {}): Promise<Scenario> {
+  const scenario = createScenario(options);
+  const load = scenario.manager.load(modelId, { actor: 'ui' });
+  await settle();
+  scenario.runners.latest().complete();
+  await load;
+  return scenario;
+}
+
+/** What a promise came to, without throwing: `{ resolved: value }`, or the rejection reason itself. */
+export function outcomeOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (value) => ({ resolved: value }),
+    (error: unknown) => error,
+  );
+}

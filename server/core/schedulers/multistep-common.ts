@@ -1,0 +1,144 @@
+// Shared machinery of the exponential-integrator solvers (DPM-Solver multistep/singlestep, DEIS, UniPC).
+import { BETA_DEFAULTS } from './betas.js';
+import type { PredictionType } from './config.js';
+import { x0FromAlpha } from './prediction.js';
+import type { TimestepSpacing } from './spacing.js';
+import { multistepTimesteps, roundHalfEven } from './spacing.js';
+import { interpolate, karrasFromTable, logSigmas, sigmaToTimestep, trainingSigmas } from './sigmas.js';
+import type { DynamicThreshold } from './threshold.js';
+
+export const MULTISTEP_DEFAULTS = {
+  ...BETA_DEFAULTS,
+  solver_order: 2,
+  prediction_type: 'epsilon',
+  thresholding: false,
+  dynamic_thresholding_ratio: 0.995,
+  sample_max_value: 1.0,
+  lower_order_final: true,
+  use_karras_sigmas: false,
+};
+
+/** Spacing keys of the multistep solvers; DPM-Solver singlestep has none and always spaces linearly. */
+export const MULTISTEP_SPACING_DEFAULTS = { timestep_spacing: 'linspace', steps_offset: 0 };
+
+export interface AlphaSigma {
+  alpha: number;
+  sigma: number;
+  lambda: number;
+}
+
+/** α_t = 1/√(σ²+1), σ_t = σ·α_t and the half-log-SNR λ = log α_t − log σ_t. */
+export function alphaSigma(sigma: number): AlphaSigma {
+  const alpha = 1 / Math.sqrt(sigma * sigma + 1);
+  const s = sigma * alpha;
+  return { alpha, sigma: s, lambda: Math.log(alpha) - Math.log(s) };
+}
+
+interface GridRequest {
+  spacing: TimestepSpacing;
+  numTrainTimesteps: number;
+  stepsOffset: number;
+  n: number;
+  lastTimestep?: number;
+  karras: boolean;
+  /** DPM-Solver keeps fractional Karras timesteps for the cosine schedule; the others always round. */
+  roundKarrasTimesteps: boolean;
+  karrasBounds?: { sigma_min?: number | null; sigma_max?: number | null };
+  /** The sigma after the last step, given the grid's own sigmas and the smallest training sigma. */
+  finalSigma: (sigmas: number[], smallestTrainingSigma: number) => number;
+}
+
+export function multistepGrid(alphasCumprod: Float32Array, r: GridRequest): { timesteps: number[]; sigmas: number[] } {
+  let timesteps = multistepTimesteps(r.spacing, r.numTrainTimesteps, r.n, r.stepsOffset, r.lastTimestep);
+  const train = trainingSigmas(alphasCumprod);
+  let sigmas: number[];
+  if (r.karras) {
+    const table = logSigmas(train);
+    sigmas = karrasFromTable(Array.from(train).reverse(), r.n, r.karrasBounds ?? {});
+    timesteps = sigmas.map((s) => sigmaToTimestep(s, table));
+    if (r.roundKarrasTimesteps) timesteps = timesteps.map(roundHalfEven);
+  } else {
+    sigmas = interpolate(timesteps, train);
+  }
+  const last = r.finalSigma(sigmas, train[0]!);
+  return { timesteps, sigmas: Array.from(Float32Array.from([...sigmas, last])) };
+}
+
+/** Index of λ_min_clipped in the ascending λ table (torch.searchsorted, left). */
+export function clippedIndex(alphasCumprod: Float32Array, lambdaMinClipped: number): number {
+  let count = 0;
+  for (const a of alphasCumprod) if (0.5 * Math.log(a) - 0.5 * Math.log(1 - a) < lambdaMinClipped) count++;
+  return count;
+}
+
+/** The solver's recent converted model outputs, newest last; buffers are recycled, never reallocated per step. */
+export class OutputHistory {
+  private buffers: Float32Array[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  get size(): number {
+    return this.buffers.length;
+  }
+
+  /** A buffer to fill with the newest output, already appended to the history. */
+  push(length: number): Float32Array {
+    const oldest = this.buffers.length === this.capacity ? this.buffers.shift()! : null;
+    const buffer = oldest?.length === length ? oldest : new Float32Array(length);
+    this.buffers.push(buffer);
+    return buffer;
+  }
+
+  /** 0 is the newest output. */
+  back(k: number): Float32Array {
+    return this.buffers[this.buffers.length - 1 - k]!;
+  }
+
+  clear(): void {
+    this.buffers = [];
+  }
+}
+
+/** Writes the predicted x0 for an output at noise level `sigma`, thresholded when configured. */
+export function predictX0Into(
+  out: Float32Array,
+  modelOutput: Float32Array,
+  sample: Float32Array,
+  prediction: PredictionType,
+  sigma: number,
+  threshold: DynamicThreshold | null,
+): AlphaSigma {
+  const as = alphaSigma(sigma);
+  const { cx, ce } = x0FromAlpha(prediction, as.alpha, as.sigma);
+  for (let i = 0; i < out.length; i++) out[i] = cx * sample[i]! + ce * modelOutput[i]!;
+  if (threshold) threshold.applyInPlace(out);
+  return as;
+}
+
+/** out = a·sample + Σ b_k·m_k + c·noise, in one pass per term and no temporaries. */
+export function combineInto(
+  sample: Float32Array,
+  a: number,
+  terms: readonly Float32Array[],
+  weights: readonly number[],
+  noise: Float32Array | null,
+  c: number,
+): Float32Array {
+  const out = new Float32Array(sample.length);
+  for (let i = 0; i < out.length; i++) out[i] = a * sample[i]! + (noise ? c * noise[i]! : 0);
+  for (let k = 0; k < terms.length; k++) {
+    const m = terms[k]!;
+    const w = weights[k]!;
+    if (w === 0) continue;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * m[i]!;
+  }
+  return out;
+}
+
+/** α_t·x0 + σ_t·noise at the schedule's sigma for t: the forward process in the solvers' parameterisation. */
+export function noiseAtSigma(original: Float32Array, noise: Float32Array, sigma: number): Float32Array {
+  const { alpha, sigma: s } = alphaSigma(sigma);
+  const out = new Float32Array(original.length);
+  for (let i = 0; i < out.length; i++) out[i] = alpha * original[i]! + s * noise[i]!;
+  return out;
+}
