@@ -1,6 +1,8 @@
 // Assembles the GPU server from its parts: database, registry, runner factory, ModelManager, HTTP. Returns a
 // handle that closes everything in order.
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { Logger } from './core/ports.js';
@@ -9,6 +11,8 @@ import { openDatabase } from './db/open-database.js';
 import { createAuditLog } from './db/audit-log.js';
 import { listTransitions } from './db/transition-history.js';
 import { createModelRepository } from './db/model-repository.js';
+import { createGenerationRepository } from './db/generation-repository.js';
+import { GenerationQueue } from './core/generation/generation-queue.js';
 import { createProcessRunnerFactory } from './runner/process-runner.js';
 import { inspectModel } from './runner/inspect.js';
 import { ModelRoots } from './registry/model-roots.js';
@@ -44,13 +48,32 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   });
   if (config.demoModel) await ensureDemoModel(registry, models, config.modelRoots[0]!, logger);
 
+  const generationStore = createGenerationRepository(db);
+  await mkdir(config.imagesDir, { recursive: true });
+  const generations = new GenerationQueue({
+    pipeline: () => manager.pipeline(),
+    status: () => manager.status(),
+    subscribeStatus: (listener) => manager.subscribe(listener),
+    store: generationStore,
+    imagePath: (id) => join(config.imagesDir, `${id}.png`),
+    imageUrl: (id) => `/images/${id}.png`,
+    newId: randomUUID,
+    randomSeed: () => randomInt(0, 2 ** 32),
+    logger,
+    limit: config.queueLimit,
+  });
+
   const services: Services = {
     manager,
     registry,
-    history: { transitions: (query) => listTransitions(db, query) },
+    generations,
+    history: {
+      transitions: (query) => listTransitions(db, query),
+      generations: (query) => generationStore.list(query),
+    },
     adminToken: config.adminToken,
   };
-  const server = createEaselServer(services, logger);
+  const server = createEaselServer(services, { logger, imagesDir: config.imagesDir });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -15,6 +15,7 @@ const schema = z.object({
   EASEL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   EASEL_ADMIN_TOKEN: z.string().min(1).optional(),
   EASEL_DEMO_MODEL: z.enum(['0', '1']).default('1'),
+  EASEL_QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(32),
   DATABASE_URL: z.string().min(1).optional(),
 });
 
@@ -31,9 +32,11 @@ export interface Config {
   demoModel: boolean;
   databaseUrl: string;
   imagesDir: string;
+  /** Generation jobs allowed to wait behind the running one. */
+  queueLimit: number;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoModel: e.EASEL_DEMO_MODEL === '1',
     databaseUrl: e.DATABASE_URL ?? `file:${resolve(dataDir, 'easel.db')}`,
     imagesDir: resolve(dataDir, 'images'),
+    queueLimit: e.EASEL_QUEUE_LIMIT,
   };
 }

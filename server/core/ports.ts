@@ -84,6 +84,51 @@ export interface Runner {
   kill(): Promise<RunnerExit>;
   /** Called once if the process exits without stop()/kill() having been asked for. */
   onUnexpectedExit(listener: (exit: RunnerExit) => void): void;
+  /**
+   * Runs one generation on the loaded model. Rejects CANCELLED within one step once `signal` aborts (the runner
+   * stays loaded), GENERATION_FAILED with the cause otherwise, NOT_LOADED before a load, BUSY while another runs.
+   */
+  generate(
+    request: GenerationRequest,
+    options: { onProgress?: (progress: GenerationProgress) => void; signal?: AbortSignal },
+  ): Promise<GenerationResult>;
+}
+
+/** One image to generate, with every parameter already resolved and validated by the server. */
+export interface GenerationRequest {
+  jobId: string;
+  prompt: string;
+  negativePrompt: string;
+  /** A sampler name from server/core/schedulers (SAMPLERS). */
+  sampler: string;
+  steps: number;
+  guidance: number;
+  /** 0 ≤ seed ≤ 2^32 − 1; the same seed and parameters give the same bytes. */
+  seed: number;
+  width: number;
+  height: number;
+  /** Image-to-image: the initial image (PNG or JPEG bytes, base64) and how much of it is repainted (0..1]. */
+  initImageBase64?: string;
+  strength?: number;
+  /** Where the runner writes the PNG. */
+  outputPath: string;
+  /** Send a preview every this many steps (0: never). */
+  previewEvery: number;
+}
+
+export interface GenerationProgress {
+  /** Denoising steps done so far (1-based after the first step). */
+  step: number;
+  totalSteps: number;
+  /** A small PNG of the current prediction, every few steps. */
+  previewPngBase64?: string;
+}
+
+export interface GenerationResult {
+  outputPath: string;
+  /** Milliseconds spent inside onnxruntime run() calls, and in the whole generation, as the runner saw it. */
+  runMs: number;
+  totalMs: number;
 }
 
 export interface RunnerFactory {
@@ -126,4 +171,47 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const GENERATION_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
+
+/** A generation as persisted (the Generation table). */
+export interface GenerationRecord {
+  id: string;
+  createdAt: Date;
+  prompt: string;
+  negativePrompt: string;
+  sampler: string;
+  steps: number;
+  guidance: number;
+  /** Exact up to 2^53 - 1. */
+  seed: number;
+  width: number;
+  height: number;
+  /** img2img strength; null for text-to-image. */
+  strength: number | null;
+  modelId: string;
+  status: GenerationStatus;
+  durationMs: number | null;
+  imagePath: string | null;
+  error: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** A new request starts queued; id defaults to a random UUID, createdAt to now. */
+export type NewGeneration = Omit<
+  GenerationRecord,
+  'id' | 'createdAt' | 'status' | 'durationMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'
+> & { id?: string; createdAt?: Date };
+
+export type GenerationUpdate = Partial<Pick<GenerationRecord, 'status' | 'durationMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'>>;
+
+export interface GenerationStore {
+  create(generation: NewGeneration): Promise<GenerationRecord>;
+  /** Throws NOT_FOUND for an unknown id. */
+  update(id: string, update: GenerationUpdate): Promise<GenerationRecord>;
+  /** Throws NOT_FOUND for an unknown id. */
+  get(id: string): Promise<GenerationRecord>;
 }

@@ -1,43 +1,20 @@
 // Image requests and their outcomes on the Generation table, listed newest first.
 import { randomUUID } from 'node:crypto';
 import { EaselError } from '../core/errors.js';
+import {
+  GENERATION_STATUSES,
+  type GenerationRecord,
+  type GenerationStatus,
+  type GenerationStore,
+  type GenerationUpdate,
+  type NewGeneration,
+} from '../core/ports.js';
 import type { Database } from './database.js';
 import type { Generation, Prisma } from './generated/sqlite/client.js';
 import { pageLimit, toPage, type Page } from './page.js';
 
-export const GENERATION_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
-export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
-
-export interface GenerationRecord {
-  id: string;
-  createdAt: Date;
-  prompt: string;
-  negativePrompt: string;
-  sampler: string;
-  steps: number;
-  guidance: number;
-  /** Stored as BigInt (seeds pass 2^31); a number here, exact up to 2^53 - 1. */
-  seed: number;
-  width: number;
-  height: number;
-  /** img2img strength; null for text-to-image. */
-  strength: number | null;
-  modelId: string;
-  status: GenerationStatus;
-  durationMs: number | null;
-  imagePath: string | null;
-  error: string | null;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
-
-/** A new request starts queued; id defaults to a random UUID, createdAt to now. */
-export type NewGeneration = Omit<
-  GenerationRecord,
-  'id' | 'createdAt' | 'status' | 'durationMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'
-> & { id?: string; createdAt?: Date };
-
-export type GenerationUpdate = Partial<Pick<GenerationRecord, 'status' | 'durationMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'>>;
+export { GENERATION_STATUSES };
+export type { GenerationRecord, GenerationStatus, GenerationUpdate, NewGeneration };
 
 export interface GenerationQuery {
   modelId?: string;
@@ -48,12 +25,7 @@ export interface GenerationQuery {
   cursor?: string;
 }
 
-export interface GenerationRepository {
-  create(generation: NewGeneration): Promise<GenerationRecord>;
-  /** Throws NOT_FOUND for an unknown id. */
-  update(id: string, update: GenerationUpdate): Promise<GenerationRecord>;
-  /** Throws NOT_FOUND for an unknown id. */
-  get(id: string): Promise<GenerationRecord>;
+export interface GenerationRepository extends GenerationStore {
   list(query: GenerationQuery): Promise<Page<GenerationRecord, string>>;
 }
 

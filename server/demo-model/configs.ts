@@ -2,12 +2,15 @@
 import { DEMO_VOCABULARY, END_TOKEN, MAX_TOKENS, START_TOKEN } from './clip-vocab.js';
 import { DEMO_SCHEDULER_CONFIG } from './noise-schedule.js';
 import { HIDDEN } from './text-encoder.js';
-import { LATENT_CHANNELS, VAE_SCALING_FACTOR } from './vae.js';
+import { LATENT_CHANNELS, latentWeight, VAE_SCALING_FACTOR } from './vae.js';
 
 export const DEMO_MODEL_NAME = 'easel-demo';
 const DIFFUSERS_VERSION = DEMO_SCHEDULER_CONFIG._diffusers_version;
 
 const specialToken = (content: string) => ({ content, lstrip: false, normalized: true, rstrip: false, single_word: false });
+
+/** vae.ts's DECODER_BIAS: a quarter of an 8-bit level, per colour. */
+const DECODER_BIAS = 1 / 510;
 
 const vaeConfig = {
   _class_name: 'AutoencoderKL',
@@ -17,6 +20,9 @@ const vaeConfig = {
   down_block_types: Array(4).fill('DownEncoderBlock2D'),
   in_channels: 3,
   latent_channels: LATENT_CHANNELS,
+  // The decoder's exact linear map on scaled latents (before upsampling), for the runner's progress previews.
+  latent_rgb_bias: [DECODER_BIAS, DECODER_BIAS, DECODER_BIAS],
+  latent_rgb_factors: Array.from({ length: LATENT_CHANNELS }, (_, j) => [0, 1, 2].map((c) => latentWeight(j, c))),
   layers_per_block: 2,
   norm_num_groups: 32,
   out_channels: 3,

@@ -1,5 +1,8 @@
-// The GPU server's HTTP surface: tRPC under /trpc (queries, mutations, SSE subscriptions) and /healthz.
-import { createServer, type Server } from 'node:http';
+// The GPU server's HTTP surface: tRPC under /trpc (queries, mutations, SSE subscriptions), generated images
+// under /images, and /healthz.
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter } from '../api/root.js';
 import { createHttpContext } from '../api/context.js';
@@ -9,12 +12,26 @@ import type { Logger } from '../core/ports.js';
 /** Largest request body accepted (a register path, a prompt, an init image later): 16 MiB. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-function sendJson(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
 
-export function createEaselServer(services: Services, logger: Logger): Server {
+/** Generated images are named by their UUID; nothing else under /images is served. */
+const IMAGE_PATH = /^\/images\/([0-9a-f-]{36})\.png$/;
+
+async function sendImage(res: ServerResponse, imagesDir: string, id: string): Promise<void> {
+  try {
+    const bytes = await readFile(join(imagesDir, `${id}.png`));
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': bytes.length, 'cache-control': 'public, max-age=31536000, immutable' });
+    res.end(bytes);
+  } catch {
+    sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No image ${id}.png (it may still be generating)` } });
+  }
+}
+
+export function createEaselServer(services: Services, options: { logger: Logger; imagesDir: string }): Server {
+  const { logger, imagesDir } = options;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -29,6 +46,11 @@ export function createEaselServer(services: Services, logger: Logger): Server {
     if (path === '/healthz') {
       const status = services.manager.status();
       sendJson(res, 200, { ok: true, state: status.state, modelId: status.modelId });
+      return;
+    }
+    const image = IMAGE_PATH.exec(path);
+    if (image && (req.method === 'GET' || req.method === 'HEAD')) {
+      void sendImage(res, imagesDir, image[1]!);
       return;
     }
     if (path.startsWith('/trpc/')) {

@@ -2,6 +2,7 @@
 // initializers and graph IO, serialized with onnx-proto; large weights can go to an external-data file.
 import protobuf from 'onnx-proto';
 import type { onnx as O } from 'onnx-proto';
+import { toFloat16Bits } from '../runner/pipeline/float16.js';
 
 const { onnx } = protobuf;
 
@@ -51,43 +52,8 @@ function tensorBytes(dtype: DType, values: ArrayLike<number>): Uint8Array {
     case 'bool':
       return Uint8Array.from(values, (v) => (v ? 1 : 0));
     case 'float16':
-      return new Uint8Array(Uint16Array.from(values, float32ToFloat16Bits).buffer);
+      return new Uint8Array(Uint16Array.from(values, toFloat16Bits).buffer);
   }
-}
-
-/** IEEE 754 half-precision bits of a number (round to nearest even). */
-export function float32ToFloat16Bits(value: number): number {
-  const f32 = new Float32Array(1);
-  const u32 = new Uint32Array(f32.buffer);
-  f32[0] = value;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    let m = mant >>> shift;
-    const rest = mant & ((1 << shift) - 1);
-    if (rest > half || (rest === half && m & 1)) m += 1;
-    return sign | m;
-  }
-  let m = mant >>> 13;
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && m & 1)) {
-    m += 1;
-    if (m === 0x400) {
-      m = 0;
-      e += 1;
-      if (e >= 0x1f) return sign | 0x7c00;
-    }
-  }
-  return sign | (e << 10) | m;
 }
 
 function toAttributeProto(name: string, value: Attribute): O.IAttributeProto {

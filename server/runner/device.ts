@@ -12,7 +12,7 @@ export function candidateDevices(preference: DevicePreference): Device[] {
 }
 
 /** EASEL_THREADS if set to a positive integer, else every core (1 vs 2 threads halves a run on 2 cores). */
-export function threadCount(env: NodeJS.ProcessEnv): number {
+export function threadCount(env: Readonly<Record<string, string | undefined>>): number {
   const raw = env.EASEL_THREADS;
   if (raw === undefined || raw === '') return availableParallelism();
   const threads = Number(raw);

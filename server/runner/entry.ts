@@ -3,8 +3,10 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { toEaselError } from '../core/errors.js';
 import { MODEL_PARTS, type Device, type ModelPart } from '../core/ports.js';
 import { threadCount } from './device.js';
+import { GenerationSlot } from './generation-slot.js';
 import { readModelFolder } from './model-folder.js';
 import { openModel, releaseSessions } from './model-sessions.js';
+import { preparePipeline, type LoadedPipeline } from './pipeline/loaded-pipeline.js';
 import { isParentMessage, type ChildMessage, type ParentMessage } from './protocol.js';
 import { measureRunnerMemory } from './runner-memory.js';
 
@@ -13,6 +15,7 @@ type Stage = 'idle' | 'loading' | 'loaded';
 let stage: Stage = 'idle';
 let sessions = new Map<ModelPart, InferenceSession>();
 let device: Device | undefined;
+let pipeline: LoadedPipeline | undefined;
 let stopRequested = false;
 
 /** Resolves once the message is handed to the channel; create() blocks the event loop, so flush before it. */
@@ -23,7 +26,10 @@ function send(message: ChildMessage): Promise<void> {
   });
 }
 
+const generations = new GenerationSlot(send);
+
 async function releaseAndExit(): Promise<never> {
+  await generations.stop();
   await releaseSessions(sessions);
   process.exit(0);
 }
@@ -46,6 +52,12 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
       probe: (probeDevice, skipped) => send({ type: 'probe', device: probeDevice, skipped }),
       stopRequested: () => stopRequested,
     });
+    try {
+      pipeline = await preparePipeline(message.modelPath, opened.sessions, opened.model);
+    } catch (error) {
+      await releaseSessions(opened.sessions);
+      throw error;
+    }
     sessions = opened.sessions;
     device = opened.model.device;
     if (stopRequested) return releaseAndExit();
@@ -66,6 +78,10 @@ async function handle(message: ParentMessage): Promise<void> {
       return load(message);
     case 'memory':
       return send({ type: 'memory', requestId: message.requestId, memory: await measureRunnerMemory(device) });
+    case 'generate':
+      return generations.run(stage === 'loaded' ? pipeline : undefined, message.request);
+    case 'cancel-job':
+      return generations.cancel(message.jobId);
     case 'dispose':
       stopRequested = true;
       // A load in progress notices the flag between parts and exits itself.

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { EaselError } from '../core/errors.js';
 import type {
   Device,
+  GenerationRequest,
+  GenerationResult,
   LoadedModel,
   LoadProgress,
   LoadRequest,
@@ -12,6 +14,8 @@ import type {
   RunnerFactory,
   RunnerMemory,
 } from '../core/ports.js';
+import { GenerationCall, type GenerateOptions } from './generation-call.js';
+import { notify } from './notify.js';
 import type { ChildMessage } from './protocol.js';
 import { describeExit, RunnerChild } from './runner-child.js';
 
@@ -45,20 +49,13 @@ interface Deferred<T> {
   reject: (error: EaselError) => void;
 }
 
-/** Listeners are the caller's code: a throw there must not escape into an IPC or exit event. */
-function notify<T>(listener: ((value: T) => void) | undefined, value: T): void {
-  try {
-    listener?.(value);
-  } catch (error) {
-    process.emitWarning(`a runner listener threw: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 class ProcessRunner implements Runner {
   private child: RunnerChild;
   private requested: 'stop' | 'kill' | undefined;
   private loadAsked = false;
   private pendingLoad: PendingLoad | undefined;
+  private loaded = false;
+  private readonly generation = new GenerationCall();
   private readonly memoryRequests = new Map<number, Deferred<RunnerMemory>>();
   private nextRequestId = 1;
   private readonly exitListeners: Array<(exit: RunnerExit) => void> = [];
@@ -128,6 +125,16 @@ class ProcessRunner implements Runner {
     });
   }
 
+  generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+    const exit = this.child.exit;
+    if (exit) return Promise.reject(this.goneError(exit));
+    if (!this.loaded || this.requested) {
+      const why = this.requested ? `the runner is being ended by ${this.requested}()` : 'no model has finished loading in this runner';
+      return Promise.reject(new EaselError('NOT_LOADED', `cannot run generation ${request.jobId}: ${why}`));
+    }
+    return this.generation.start(request, options, (message) => this.child.send(message));
+  }
+
   stop(graceMs: number = DEFAULT_GRACE_MS): Promise<RunnerExit> {
     this.requested ??= 'stop';
     if (!this.stopping) {
@@ -174,6 +181,7 @@ class ProcessRunner implements Runner {
       case 'loaded': {
         if (!load) return;
         this.finishLoad();
+        this.loaded = true;
         const note = load.deviceNote ?? message.model.deviceNote;
         load.resolve(note === undefined ? message.model : { ...message.model, deviceNote: note });
         return;
@@ -190,6 +198,8 @@ class ProcessRunner implements Runner {
         this.memoryRequests.get(message.requestId)?.resolve(message.memory);
         this.memoryRequests.delete(message.requestId);
         return;
+      default:
+        this.generation.onMessage(message);
     }
   }
 
@@ -214,6 +224,7 @@ class ProcessRunner implements Runner {
 
     for (const request of this.memoryRequests.values()) request.reject(this.goneError(exit));
     this.memoryRequests.clear();
+    this.generation.abandon(this.requested, exit);
 
     const load = this.finishLoad();
     if (load) {

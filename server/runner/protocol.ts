@@ -1,13 +1,27 @@
 // The typed IPC messages between the GPU server (parent) and a runner process (child), discriminated on `type`.
 import type { EaselErrorCode } from '../core/errors.js';
-import type { Device, DevicePreference, LoadedModel, LoadProgress, ModelPart, RunnerMemory } from '../core/ports.js';
+import type {
+  Device,
+  DevicePreference,
+  GenerationProgress,
+  GenerationRequest,
+  GenerationResult,
+  LoadedModel,
+  LoadProgress,
+  ModelPart,
+  RunnerMemory,
+} from '../core/ports.js';
 
 /** Parent → child. */
 export type ParentMessage =
   | { type: 'load'; modelPath: string; device: DevicePreference }
   | { type: 'memory'; requestId: number }
-  /** Release every session and exit 0. */
-  | { type: 'dispose' };
+  /** Release every session and exit 0 (after cancelling a generation in progress). */
+  | { type: 'dispose' }
+  /** Answered by job-progress messages, then exactly one job-done or job-error with the same jobId. */
+  | { type: 'generate'; request: GenerationRequest }
+  /** Stops the job after its current step; the job then ends with a job-error CANCELLED. Ignored once it has ended. */
+  | { type: 'cancel-job'; jobId: string };
 
 /** Child → parent. */
 export type ChildMessage =
@@ -21,10 +35,25 @@ export type ChildMessage =
   | { type: 'loaded'; model: LoadedModel }
   | { type: 'memory'; requestId: number; memory: RunnerMemory }
   /** A failed command; the child has released whatever it had opened and stays alive. */
-  | { type: 'error'; code: EaselErrorCode; message: string; part?: ModelPart };
+  | { type: 'error'; code: EaselErrorCode; message: string; part?: ModelPart }
+  | { type: 'job-progress'; jobId: string; progress: GenerationProgress }
+  | { type: 'job-done'; jobId: string; result: GenerationResult }
+  /** A generation that ended without an image; CANCELLED acknowledges a cancel-job. The runner stays loaded. */
+  | { type: 'job-error'; jobId: string; code: EaselErrorCode; message: string };
 
-const PARENT_TYPES: ReadonlySet<string> = new Set<ParentMessage['type']>(['load', 'memory', 'dispose']);
-const CHILD_TYPES: ReadonlySet<string> = new Set<ChildMessage['type']>(['progress', 'probe', 'loaded', 'memory', 'error']);
+export type JobMessage = Extract<ChildMessage, { type: 'job-progress' | 'job-done' | 'job-error' }>;
+
+const PARENT_TYPES: ReadonlySet<string> = new Set<ParentMessage['type']>(['load', 'memory', 'dispose', 'generate', 'cancel-job']);
+const CHILD_TYPES: ReadonlySet<string> = new Set<ChildMessage['type']>([
+  'progress',
+  'probe',
+  'loaded',
+  'memory',
+  'error',
+  'job-progress',
+  'job-done',
+  'job-error',
+]);
 
 function hasType(value: unknown, types: ReadonlySet<string>): boolean {
   return typeof value === 'object' && value !== null && types.has(String((value as { type?: unknown }).type));

@@ -1,7 +1,9 @@
 // A fake RunnerFactory whose runners are driven by the test: loads hang until completed, failed or crashed,
-// and every process (fake pid) is recorded alive or ended, so a test can assert that no runner is left alive.
+// generations run at once or (option 'held') step by step as the test says, and every process (fake pid) is
+// recorded alive or ended, so a test can assert that no runner is left alive.
 import { EaselError } from '../../server/core/errors.js';
 import type { ProcessProbe } from '../../server/core/resource-releaser.js';
+import { HeldGeneration } from './held-generation.js';
 import type {
   GenerationProgress,
   GenerationRequest,
@@ -23,6 +25,8 @@ export interface FakeRunnerOptions {
   /** What stop() does: exit cleanly, reject while the process stays alive, or wait for finishStop(). */
   stop: 'exit' | 'fail' | 'hold';
   rssBytes: number;
+  /** 'instant': generate() reports every step and resolves at once; 'held': it waits for the test (see HeldGeneration). */
+  generation: 'instant' | 'held';
 }
 
 export function fakeLoadedModel(overrides: Partial<LoadedModel> = {}): LoadedModel {
@@ -50,6 +54,9 @@ interface PendingLoad {
 export class FakeRunner implements Runner {
   readonly requests: LoadRequest[] = [];
   readonly generations: GenerationRequest[] = [];
+  /** 'held' mode: every generation asked for, in order; the most generate() calls ever in progress at once. */
+  readonly held: HeldGeneration[] = [];
+  maxConcurrentGenerations = 0;
   /** Set once a load has completed. */
   loaded: LoadedModel | null = null;
   ended: RunnerEnd | null = null;
@@ -85,18 +92,45 @@ export class FakeRunner implements Runner {
     });
   }
 
-  /** Reports every step at once and answers with the requested output path; a runner without a model refuses. */
+  /** The held generation in progress, if any. */
+  get generating(): HeldGeneration | undefined {
+    return this.held.find((generation) => generation.settled === null);
+  }
+
+  /** The held generation in progress; throws when none is. */
+  requireGenerating(): HeldGeneration {
+    const generation = this.generating;
+    if (!generation) throw new Error(`fake runner ${this.pid} has no generation in progress`);
+    return generation;
+  }
+
+  /**
+   * 'instant': reports every step at once and answers with the requested output path. 'held': waits for the
+   * test to advance, complete or fail it. Either way a runner without a model refuses.
+   */
   generate(
     request: GenerationRequest,
     options: { onProgress?: (progress: GenerationProgress) => void; signal?: AbortSignal },
   ): Promise<GenerationResult> {
     this.generations.push(request);
     if (!this.alive || !this.loaded) return Promise.reject(new EaselError('GENERATION_FAILED', `fake runner ${this.pid} has no model loaded`));
+    if (this.options.generation === 'held') return this.hold(request, options);
     for (let step = 1; step <= request.steps; step += 1) {
       if (options.signal?.aborted) return Promise.reject(new EaselError('CANCELLED', `fake runner ${this.pid}: generation aborted`));
       options.onProgress?.({ step, totalSteps: request.steps });
     }
     return Promise.resolve({ outputPath: request.outputPath, runMs: 0, totalMs: 0 });
+  }
+
+  private hold(request: GenerationRequest, options: { onProgress?: (progress: GenerationProgress) => void; signal?: AbortSignal }): Promise<GenerationResult> {
+    const aborted = () => new EaselError('CANCELLED', `fake runner ${this.pid}: generation ${request.jobId} aborted`);
+    if (options.signal?.aborted) return Promise.reject(aborted());
+    return new Promise<GenerationResult>((resolve, reject) => {
+      const generation = new HeldGeneration(request, options.onProgress, resolve, reject);
+      this.held.push(generation);
+      this.maxConcurrentGenerations = Math.max(this.maxConcurrentGenerations, this.held.filter((g) => g.settled === null).length);
+      options.signal?.addEventListener('abort', () => generation.end('cancelled', aborted()), { once: true });
+    });
   }
 
   memory(): Promise<RunnerMemory> {
@@ -162,6 +196,12 @@ export class FakeRunner implements Runner {
     if (!this.exit) {
       this.ended = how;
       this.exit = exit;
+      // As the process runner does: a generation in flight is rejected once its process is gone.
+      const error =
+        how === 'crash'
+          ? new EaselError('RUNNER_CRASHED', `fake runner ${this.pid} exited (${exit.signal ?? `code ${exit.code}`}) during a generation`)
+          : new EaselError('CANCELLED', `fake runner ${this.pid}: the generation was ended by ${how}()`);
+      this.generating?.end('ended', error);
     }
     return this.exit;
   }
@@ -186,7 +226,7 @@ export class FakeRunnerFactory implements RunnerFactory {
   readonly options: FakeRunnerOptions;
 
   constructor(options: Partial<FakeRunnerOptions> = {}) {
-    this.options = { honourAbort: true, stop: 'exit', rssBytes: 512 * 1024 * 1024, ...options };
+    this.options = { honourAbort: true, stop: 'exit', rssBytes: 512 * 1024 * 1024, generation: 'instant', ...options };
   }
 
   spawn(): FakeRunner {

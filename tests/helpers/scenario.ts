@@ -59,6 +59,8 @@ export interface ScenarioOptions {
   /** Records already in the audit log, as a previous run of the server left them. */
   history?: TransitionRecord[];
   queueLimit?: number;
+  /** The sampler a loaded pipeline starts with ('ddim' unless given; generations need a real name, e.g. 'DDIM'). */
+  defaultSampler?: string;
 }
 
 export interface Scenario {
@@ -83,7 +85,7 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     audit,
     models,
     device: 'cpu',
-    defaultSampler: 'ddim',
+    defaultSampler: options.defaultSampler ?? 'ddim',
     logger,
     clock,
     releaser: new ResourceReleaser(logger, runners.probe, 50),

@@ -1,6 +1,7 @@
 // history.*: the audit log of state transitions (admin).
 import { z } from 'zod';
-import { adminProcedure, router } from '../trpc.js';
+import { adminProcedure, publicProcedure, router } from '../trpc.js';
+import { GENERATION_STATUSES } from '../../core/ports.js';
 import { modelIdInput, reasonInput, stateInput } from '../inputs.js';
 
 export const historyRouter = router({
@@ -20,4 +21,20 @@ export const historyRouter = router({
         .default({ limit: 50 }),
     )
     .query(({ ctx, input }) => ctx.services.history.transitions(input)),
+
+  generations: publicProcedure
+    .input(
+      z
+        .object({
+          modelId: modelIdInput.optional(),
+          status: z.enum(GENERATION_STATUSES).optional(),
+          limit: z.number().int().min(1).max(500).default(50),
+          cursor: z.string().uuid().optional(),
+        })
+        .default({ limit: 50 }),
+    )
+    .query(async ({ ctx, input }) => {
+      const page = await ctx.services.history.generations(input);
+      return { items: page.items.map((g) => ctx.services.generations.view(g)), nextCursor: page.nextCursor };
+    }),
 });

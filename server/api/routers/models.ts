@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { publicProcedure, router } from '../trpc.js';
 import { modelIdInput } from '../inputs.js';
-import { subscribeWithSnapshot } from '../event-stream.js';
+import { streamEvents } from '../event-stream.js';
 
 export const modelsRouter = router({
   list: publicProcedure.query(({ ctx }) => ctx.services.registry.list()),
@@ -35,6 +35,6 @@ export const modelsRouter = router({
 
   onStatus: publicProcedure.subscription(({ ctx, signal }) => {
     const { manager } = ctx.services;
-    return subscribeWithSnapshot((listener) => manager.subscribe(listener), () => manager.status(), signal);
+    return streamEvents((listener) => manager.subscribe(listener), { initial: () => [manager.status()], signal });
   }),
 });

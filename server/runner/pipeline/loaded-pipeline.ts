@@ -1,0 +1,65 @@
+// What a generation needs from the loaded model, prepared once at load: sessions by role, the tokenizer, the
+// tensor dtypes, the scheduler config and the preview colours.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InferenceSession } from 'onnxruntime-node';
+import { EaselError } from '../../core/errors.js';
+import type { LoadedModel, ModelPart } from '../../core/ports.js';
+import { ClipTokenizer } from '../../core/tokenizer/index.js';
+import { readPipelineIo, type PipelineIo } from './pipeline-io.js';
+import { latentRgbMap, type LatentRgbMap } from './preview.js';
+
+export interface LoadedPipeline {
+  model: LoadedModel;
+  textEncoder: InferenceSession;
+  unet: InferenceSession;
+  vaeDecoder: InferenceSession;
+  vaeEncoder: InferenceSession | undefined;
+  tokenizer: ClipTokenizer;
+  io: PipelineIo;
+  /** Undefined when the latents have no known colour map: progress then comes without previews. */
+  preview: LatentRgbMap | undefined;
+}
+
+async function readText(root: string, relative: string, required: true): Promise<string>;
+async function readText(root: string, relative: string, required: false): Promise<string | undefined>;
+async function readText(root: string, relative: string, required: boolean): Promise<string | undefined> {
+  try {
+    return await readFile(join(root, relative), 'utf8');
+  } catch (error) {
+    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new EaselError('INVALID_MODEL', `${relative} is missing or unreadable in ${root}`, { cause: error });
+  }
+}
+
+function session(sessions: ReadonlyMap<ModelPart, InferenceSession>, part: ModelPart): InferenceSession {
+  const found = sessions.get(part);
+  if (!found) throw new EaselError('INVALID_MODEL', `the runner has no open ${part} session`);
+  return found;
+}
+
+/** model-folder.ts has already checked that these files exist and that the configs parse. */
+export async function preparePipeline(
+  modelPath: string,
+  sessions: ReadonlyMap<ModelPart, InferenceSession>,
+  model: LoadedModel,
+): Promise<LoadedPipeline> {
+  const tokenizerConfig = await readText(modelPath, 'tokenizer/tokenizer_config.json', false);
+  const tokenizer = ClipTokenizer.fromFiles(
+    await readText(modelPath, 'tokenizer/vocab.json', true),
+    await readText(modelPath, 'tokenizer/merges.txt', true),
+    tokenizerConfig,
+  );
+  const vaeConfigText = await readText(modelPath, 'vae_decoder/config.json', false);
+  const vaeConfig = vaeConfigText === undefined ? undefined : (JSON.parse(vaeConfigText) as Record<string, unknown>);
+  return {
+    model,
+    textEncoder: session(sessions, 'text_encoder'),
+    unet: session(sessions, 'unet'),
+    vaeDecoder: session(sessions, 'vae_decoder'),
+    vaeEncoder: sessions.get('vae_encoder'),
+    tokenizer,
+    io: readPipelineIo(model.parts),
+    preview: latentRgbMap(vaeConfig, model.latentChannels),
+  };
+}
