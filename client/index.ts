@@ -1,17 +1,21 @@
 // The typed Easel client for scripts: queries and mutations over HTTP, subscriptions over SSE (Node gets
-// the `eventsource` package, since Node 20 has no EventSource), superjson on both ends.
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client';
+// the `eventsource` package, since Node 20 has no EventSource), superjson on both ends; plus async
+// iterators over a generation's progress and the model status, and the Easel code of an error.
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient } from '@trpc/client';
+import type { Unsubscribable } from '@trpc/server/observable';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import type { AppRouter } from '../server/api/root.js';
+import type { JobEvent } from '../server/core/generation/job-events.js';
+import type { ModelStatus } from '../server/core/lifecycle/state-machine.js';
 
-export type { AppRouter };
+export type { AppRouter, JobEvent, ModelStatus };
 export type EaselClient = TRPCClient<AppRouter>;
 
 export interface EaselClientOptions {
-  /** The GPU server's tRPC endpoint, e.g. http://127.0.0.1:4100/trpc (default: EASEL_URL or that). */
+  /** The GPU server's tRPC endpoint, e.g. http://127.0.0.1:4100/trpc; a bare origin gets /trpc added (default: EASEL_URL or that). */
   url?: string;
-  /** EASEL_ADMIN_TOKEN of the server, needed for history.* when the server sets one. */
+  /** EASEL_ADMIN_TOKEN of the server, needed for history.transitions when the server sets one. */
   token?: string;
   /** Recorded as the actor of the transitions this client causes. */
   actor?: 'script' | 'ui';
@@ -19,8 +23,20 @@ export interface EaselClientOptions {
 
 export const DEFAULT_EASEL_URL = 'http://127.0.0.1:4100/trpc';
 
+/** The tRPC endpoint for a URL given with or without its /trpc path (a bare origin means the server's /trpc). */
+export function trpcUrlOf(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/trpc';
+  return parsed.toString().replace(/\/$/, '');
+}
+
+/** Where the server's other routes live (`/images/…`, `/healthz`): the tRPC URL without its /trpc. */
+export function serverBaseOf(url: string): string {
+  return trpcUrlOf(url).replace(/\/trpc$/, '');
+}
+
 export function createEaselClient(options: EaselClientOptions = {}): EaselClient {
-  const url = (options.url ?? process.env.EASEL_URL ?? DEFAULT_EASEL_URL).replace(/\/$/, '');
+  const url = trpcUrlOf(options.url ?? process.env.EASEL_URL ?? DEFAULT_EASEL_URL);
   const token = options.token ?? process.env.EASEL_ADMIN_TOKEN;
   const headers: Record<string, string> = { 'x-easel-actor': options.actor ?? 'script' };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -40,4 +56,74 @@ export function createEaselClient(options: EaselClientOptions = {}): EaselClient
       }),
     ],
   });
+}
+
+/** The server's Easel error code (`NOT_FOUND`, `CANCELLED`, …) carried by a failed call, if any. */
+export function easelCodeOf(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  return (error.data as { easelCode?: string } | null | undefined)?.easelCode;
+}
+
+type Observer<T> = {
+  onData: (value: T) => void;
+  onError: (error: unknown) => void;
+  onComplete: () => void;
+  onConnectionStateChange: (state: { state: string; error?: unknown }) => void;
+};
+
+/**
+ * Turns a callback subscription into an async iterator that unsubscribes when the loop ends or `signal` aborts.
+ * A dropped connection ends it with that error rather than waiting, unseen, for the server to come back.
+ */
+async function* iterate<T>(subscribe: (observer: Observer<T>) => Unsubscribable, isLast: (value: T) => boolean, signal?: AbortSignal): AsyncGenerator<T> {
+  const pending: T[] = [];
+  let failure: { error: unknown } | null = null;
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const notify = () => wake?.();
+  const subscription = subscribe({
+    onData: (value) => (pending.push(value), notify()),
+    onError: (error) => ((failure = { error }), notify()),
+    onComplete: () => ((ended = true), notify()),
+    onConnectionStateChange: (change) => {
+      if (change.state === 'connecting' && change.error) (failure = { error: change.error }), notify();
+    },
+  });
+  signal?.addEventListener('abort', notify);
+  try {
+    while (!signal?.aborted) {
+      const value = pending.shift();
+      if (value !== undefined) {
+        yield value;
+        if (isLast(value)) return;
+        continue;
+      }
+      if (failure) throw (failure as { error: unknown }).error;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+  } finally {
+    subscription.unsubscribe();
+    signal?.removeEventListener('abort', notify);
+  }
+}
+
+const FINAL_JOB_STATUSES: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled']);
+
+/**
+ * A generation's progress events (queued → running steps → done | failed | cancelled), ending after the final
+ * one. A job that already ended yields just its final event.
+ */
+export function followGeneration(client: EaselClient, id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<JobEvent> {
+  return iterate<JobEvent>(
+    (observer) => client.generate.onProgress.subscribe({ id }, observer),
+    (event) => FINAL_JOB_STATUSES.has(event.status),
+    options.signal,
+  );
+}
+
+/** The current model status, then every change (load progress included), until `signal` aborts or the loop breaks. */
+export function watchStatus(client: EaselClient, options: { signal?: AbortSignal } = {}): AsyncGenerator<ModelStatus> {
+  return iterate<ModelStatus>((observer) => client.models.onStatus.subscribe(undefined, observer), () => false, options.signal);
 }

@@ -1,10 +1,11 @@
 // Starts the real GPU server (server/main.ts) as a child process on a free port with its own data folder,
 // for integration tests; gives a typed client and ways to stop it gently or kill it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createEaselClient, type EaselClient } from '../../client/index.js';
+import { writeTinyModel } from './model-fixtures.js';
 
 export interface EaselProcess {
   url: string;
@@ -92,7 +93,6 @@ export async function startEaselServer(options: { dataDir: string; env?: Record<
 
 /** Pids of the direct children of `pid` (the runner processes of a server). */
 export async function childPids(pid: number): Promise<number[]> {
-  const { readFile } = await import('node:fs/promises');
   const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
   return text
     .split(/\s+/)
@@ -107,4 +107,14 @@ export function processExists(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A server without the demo model, with a tiny model "tiny" and a slow-loading one "slow" registered. */
+export async function startWithTinyAndSlowModels(dataDir: string): Promise<EaselProcess> {
+  const easel = await startEaselServer({ dataDir, env: { EASEL_DEMO_MODEL: '0' } });
+  await writeTinyModel(join(easel.modelsDir, 'slow'), { slow: true });
+  await writeTinyModel(join(easel.modelsDir, 'tiny'));
+  await easel.client.models.register.mutate({ path: 'slow' });
+  await easel.client.models.register.mutate({ path: 'tiny' });
+  return easel;
 }

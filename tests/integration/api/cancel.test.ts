@@ -1,10 +1,8 @@
 // Cancelling and superseding a slow load through the real server: the runner process is killed mid-load and
 // the state returns to IDLE, audited, without waiting for the load.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
-import { writeTinyModel } from '../../helpers/model-fixtures.js';
-import { childPids, makeDataDir, processExists, removeDataDir, startEaselServer, type EaselProcess } from '../../helpers/easel-server.js';
+import { childPids, makeDataDir, processExists, removeDataDir, startWithTinyAndSlowModels, type EaselProcess } from '../../helpers/easel-server.js';
 
 function easelCode(error: unknown): string | undefined {
   return error instanceof TRPCClientError ? (error.data as { easelCode?: string } | undefined)?.easelCode : undefined;
@@ -16,11 +14,7 @@ describe('cancelling a load', () => {
 
   beforeAll(async () => {
     dataDir = await makeDataDir();
-    easel = await startEaselServer({ dataDir, env: { EASEL_DEMO_MODEL: '0' } });
-    await writeTinyModel(join(easel.modelsDir, 'slow'), { slow: true });
-    await writeTinyModel(join(easel.modelsDir, 'tiny'));
-    await easel.client.models.register.mutate({ path: 'slow' });
-    await easel.client.models.register.mutate({ path: 'tiny' });
+    easel = await startWithTinyAndSlowModels(dataDir);
   });
 
   afterAll(async () => {

@@ -1,9 +1,7 @@
 // Crashes through real processes: the server SIGKILLed during a load recovers to IDLE on restart with every
 // committed audit row kept; a runner killed while loaded moves the state to ERROR, and a new load works.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyModel } from '../../helpers/model-fixtures.js';
-import { childPids, makeDataDir, processExists, removeDataDir, startEaselServer, type EaselProcess } from '../../helpers/easel-server.js';
+import { childPids, makeDataDir, processExists, removeDataDir, startEaselServer, startWithTinyAndSlowModels, type EaselProcess } from '../../helpers/easel-server.js';
 
 describe('crashes', () => {
   let dataDir: string;
@@ -11,11 +9,7 @@ describe('crashes', () => {
 
   beforeAll(async () => {
     dataDir = await makeDataDir();
-    easel = await startEaselServer({ dataDir, env: { EASEL_DEMO_MODEL: '0' } });
-    await writeTinyModel(join(easel.modelsDir, 'slow'), { slow: true });
-    await writeTinyModel(join(easel.modelsDir, 'tiny'));
-    await easel.client.models.register.mutate({ path: 'slow' });
-    await easel.client.models.register.mutate({ path: 'tiny' });
+    easel = await startWithTinyAndSlowModels(dataDir);
   });
 
   afterAll(async () => {
