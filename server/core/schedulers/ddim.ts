@@ -4,7 +4,7 @@ import { computeAlphasCumprod, BETA_DEFAULTS } from './betas.js';
 import { PREDICTION_TYPES, requireOneOf, resolveConfig } from './config.js';
 import { checkSameLength, NoiseSource, noiseWithAlpha } from './noise.js';
 import { integerTimesteps, TIMESTEP_SPACINGS } from './spacing.js';
-import { clipInPlace, DynamicThreshold } from './threshold.js';
+import { clipInPlace, configuredThreshold, type DynamicThreshold } from './threshold.js';
 import type { Scheduler, SchedulerOptions, StepOptions, StepResult } from './types.js';
 
 const NAME = 'DDIMScheduler';
@@ -43,9 +43,7 @@ export class DdimScheduler implements Scheduler {
     this.spacing = requireOneOf(this.config.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', NAME);
     this.alphasCumprod = computeAlphasCumprod(this.config, NAME);
     this.finalAlphaCumprod = this.config.set_alpha_to_one ? 1 : this.alphasCumprod[0]!;
-    this.threshold = this.config.thresholding
-      ? new DynamicThreshold(this.config.dynamic_thresholding_ratio, this.config.sample_max_value, options.batchSize ?? 1)
-      : null;
+    this.threshold = configuredThreshold(this.config, options);
     this.eta = options.eta ?? 0;
     this.noise = new NoiseSource(options.random, 'DDIM');
   }

@@ -6,7 +6,7 @@ import { checkSameLength, NoiseSource, noiseWithAlpha } from './noise.js';
 import { x0FromAlpha } from './prediction.js';
 import { StepCursor } from './sigma-schedule.js';
 import { integerTimesteps, TIMESTEP_SPACINGS } from './spacing.js';
-import { clipInPlace, DynamicThreshold } from './threshold.js';
+import { clipInPlace, configuredThreshold, type DynamicThreshold } from './threshold.js';
 import type { Scheduler, SchedulerOptions, StepOptions, StepResult } from './types.js';
 
 const NAME = 'DDPMScheduler';
@@ -47,9 +47,7 @@ export class DdpmScheduler implements Scheduler {
     this.spacing = requireOneOf(this.config.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', NAME);
     this.varianceType = requireOneOf(this.config.variance_type, VARIANCE_TYPES, 'variance_type', NAME);
     this.alphasCumprod = computeAlphasCumprod(this.config, NAME);
-    this.threshold = this.config.thresholding
-      ? new DynamicThreshold(this.config.dynamic_thresholding_ratio, this.config.sample_max_value, options.batchSize ?? 1)
-      : null;
+    this.threshold = configuredThreshold(this.config, options);
     this.noise = new NoiseSource(options.random, 'DDPM');
   }
 

@@ -1,23 +1,22 @@
 // DEIS multistep (Zhang & Chen 2022, log-rho variant), after diffusers' DEISMultistepScheduler.
-import { EaselError } from '../errors.js';
 import { computeAlphasCumprod } from './betas.js';
 import { PREDICTION_TYPES, requireOneOf, resolveConfig } from './config.js';
 import type { AlphaSigma } from './multistep-common.js';
 import {
   alphaSigma,
   combineInto,
+  ExponentialIntegratorScheduler,
   MULTISTEP_DEFAULTS,
   MULTISTEP_SPACING_DEFAULTS,
   multistepGrid,
-  noiseAtSigma,
-  OutputHistory,
   predictX0Into,
+  requireSolverOrder,
 } from './multistep-common.js';
 import { checkSameLength } from './noise.js';
-import { StepCursor } from './sigma-schedule.js';
+import { OutputHistory } from './output-history.js';
 import { TIMESTEP_SPACINGS } from './spacing.js';
-import { DynamicThreshold } from './threshold.js';
-import type { Scheduler, SchedulerOptions, StepResult } from './types.js';
+import { configuredThreshold, type DynamicThreshold } from './threshold.js';
+import type { SchedulerOptions, StepResult } from './types.js';
 
 const NAME = 'DEISMultistepScheduler';
 const DEFAULTS = { ...MULTISTEP_DEFAULTS, ...MULTISTEP_SPACING_DEFAULTS, algorithm_type: 'deis', solver_type: 'logrho' };
@@ -36,30 +35,26 @@ function ind3(t: number, b: number, c: number, d: number): number {
 
 const rho = (p: AlphaSigma): number => p.sigma / p.alpha;
 
-export class DeisScheduler implements Scheduler {
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  timesteps: number[] = [];
-  sigmas: number[] = [];
+export class DeisScheduler extends ExponentialIntegratorScheduler {
   private readonly config;
   private readonly prediction;
   private readonly spacing;
   private readonly alphasCumprod: Float32Array;
   private readonly threshold: DynamicThreshold | null;
   private readonly history: OutputHistory;
-  private readonly cursor = new StepCursor('DEIS', true);
   private lowerOrderNums = 0;
 
   constructor(raw: Record<string, unknown>, options: SchedulerOptions) {
+    super(NAME, 'DEIS');
     const c = resolveConfig(raw, DEFAULTS, NAME);
     this.config = c;
     requireOneOf(c.algorithm_type, ['deis', 'dpmsolver', 'dpmsolver++'], 'algorithm_type', NAME);
     requireOneOf(c.solver_type, ['logrho', 'midpoint', 'heun', 'bh1', 'bh2'], 'solver_type', NAME);
     this.prediction = requireOneOf(c.prediction_type, PREDICTION_TYPES, 'prediction_type', NAME);
     this.spacing = requireOneOf(c.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', NAME);
-    if (![1, 2, 3].includes(c.solver_order)) throw new EaselError('INVALID_INPUT', `${NAME}: solver_order must be 1, 2 or 3, got ${c.solver_order}`);
+    requireSolverOrder(c.solver_order, NAME);
     this.alphasCumprod = computeAlphasCumprod({ ...c, rescale_betas_zero_snr: false }, NAME);
-    this.threshold = c.thresholding ? new DynamicThreshold(c.dynamic_thresholding_ratio, c.sample_max_value, options.batchSize ?? 1) : null;
+    this.threshold = configuredThreshold(c, options);
     this.history = new OutputHistory(c.solver_order);
   }
 
@@ -80,10 +75,6 @@ export class DeisScheduler implements Scheduler {
     this.history.clear();
     this.lowerOrderNums = 0;
     this.cursor.reset();
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array): StepResult {
@@ -124,10 +115,5 @@ export class DeisScheduler implements Scheduler {
     if (this.lowerOrderNums < c.solver_order) this.lowerOrderNums += 1;
     this.cursor.advance();
     return { prevSample: prev };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    checkSameLength(original, noise, 'DEIS addNoise');
-    return noiseAtSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, NAME)]!);
   }
 }

@@ -10,16 +10,15 @@ import {
   alphaSigma,
   clippedIndex,
   combineInto,
+  ExponentialIntegratorScheduler,
   MULTISTEP_DEFAULTS,
   MULTISTEP_SPACING_DEFAULTS,
   multistepGrid,
-  noiseAtSigma,
-  OutputHistory,
 } from './multistep-common.js';
-import { StepCursor } from './sigma-schedule.js';
+import { OutputHistory } from './output-history.js';
 import { TIMESTEP_SPACINGS } from './spacing.js';
-import { DynamicThreshold } from './threshold.js';
-import type { Scheduler, SchedulerOptions, StepOptions, StepResult } from './types.js';
+import { configuredThreshold, type DynamicThreshold } from './threshold.js';
+import type { SchedulerOptions, StepOptions, StepResult } from './types.js';
 
 const NAME = 'DPMSolverMultistepScheduler';
 
@@ -34,11 +33,7 @@ const DEFAULTS = {
   rescale_betas_zero_snr: false,
 };
 
-export class DpmSolverMultistepScheduler implements Scheduler {
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  timesteps: number[] = [];
-  sigmas: number[] = [];
+export class DpmSolverMultistepScheduler extends ExponentialIntegratorScheduler {
   private readonly config;
   private readonly algorithm: AlgorithmType;
   private readonly solver;
@@ -47,11 +42,11 @@ export class DpmSolverMultistepScheduler implements Scheduler {
   private readonly alphasCumprod: Float32Array;
   private readonly threshold: DynamicThreshold | null;
   private readonly history: OutputHistory;
-  private readonly cursor = new StepCursor('DPM-Solver', true);
   private readonly noise: NoiseSource;
   private lowerOrderNums = 0;
 
   constructor(raw: Record<string, unknown>, options: SchedulerOptions) {
+    super(NAME, 'DPM-Solver');
     const c = resolveConfig(raw, DEFAULTS, NAME);
     this.config = c;
     // diffusers maps DEIS's and UniPC's settings onto its own when a config is shared between them.
@@ -67,7 +62,7 @@ export class DpmSolverMultistepScheduler implements Scheduler {
       throw new EaselError('INVALID_INPUT', `${NAME}: final_sigmas_type "zero" needs algorithm_type dpmsolver++ or sde-dpmsolver++`);
     }
     this.alphasCumprod = computeAlphasCumprod(c, NAME, true);
-    this.threshold = c.thresholding ? new DynamicThreshold(c.dynamic_thresholding_ratio, c.sample_max_value, options.batchSize ?? 1) : null;
+    this.threshold = configuredThreshold(c, options);
     this.history = new OutputHistory(c.solver_order);
     this.noise = new NoiseSource(options.random, 'DPM++ SDE');
   }
@@ -89,10 +84,6 @@ export class DpmSolverMultistepScheduler implements Scheduler {
     this.history.clear();
     this.lowerOrderNums = 0;
     this.cursor.reset();
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, opts?: StepOptions): StepResult {
@@ -122,10 +113,5 @@ export class DpmSolverMultistepScheduler implements Scheduler {
     if (this.lowerOrderNums < c.solver_order) this.lowerOrderNums += 1;
     this.cursor.advance();
     return { prevSample: prev };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    checkSameLength(original, noise, 'DPM-Solver addNoise');
-    return noiseAtSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, NAME)]!);
   }
 }

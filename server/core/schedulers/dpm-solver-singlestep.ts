@@ -10,14 +10,14 @@ import {
   alphaSigma,
   clippedIndex,
   combineInto,
+  ExponentialIntegratorScheduler,
   MULTISTEP_DEFAULTS,
   multistepGrid,
-  noiseAtSigma,
-  OutputHistory,
+  requireSolverOrder,
 } from './multistep-common.js';
-import { StepCursor } from './sigma-schedule.js';
-import { DynamicThreshold } from './threshold.js';
-import type { Scheduler, SchedulerOptions, StepOptions, StepResult } from './types.js';
+import { OutputHistory } from './output-history.js';
+import { configuredThreshold, type DynamicThreshold } from './threshold.js';
+import type { SchedulerOptions, StepOptions, StepResult } from './types.js';
 
 const NAME = 'DPMSolverSinglestepScheduler';
 
@@ -45,11 +45,7 @@ function orderList(steps: number, order: number, lowerOrderFinal: boolean, final
   return orders;
 }
 
-export class DpmSolverSinglestepScheduler implements Scheduler {
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  timesteps: number[] = [];
-  sigmas: number[] = [];
+export class DpmSolverSinglestepScheduler extends ExponentialIntegratorScheduler {
   private readonly config;
   private readonly algorithm;
   private readonly solver;
@@ -57,7 +53,6 @@ export class DpmSolverSinglestepScheduler implements Scheduler {
   private readonly alphasCumprod: Float32Array;
   private readonly threshold: DynamicThreshold | null;
   private readonly history: OutputHistory;
-  private readonly cursor = new StepCursor('DPM-Solver singlestep', true);
   private readonly noise: NoiseSource;
   /** diffusers turns this on for good once a schedule needs it (register_to_config), so it is state here too. */
   private lowerOrderFinal: boolean;
@@ -65,18 +60,19 @@ export class DpmSolverSinglestepScheduler implements Scheduler {
   private baseSample: Float32Array | null = null;
 
   constructor(raw: Record<string, unknown>, options: SchedulerOptions) {
+    super(NAME, 'DPM-Solver singlestep');
     const c = resolveConfig(raw, DEFAULTS, NAME);
     this.config = c;
     this.algorithm = requireOneOf(c.algorithm_type === 'deis' ? 'dpmsolver++' : c.algorithm_type, ['dpmsolver++', 'dpmsolver', 'sde-dpmsolver++'] as const, 'algorithm_type', NAME);
     this.solver = ['logrho', 'bh1', 'bh2'].includes(c.solver_type) ? 'midpoint' : requireOneOf(c.solver_type, ['midpoint', 'heun'] as const, 'solver_type', NAME);
     this.prediction = requireOneOf(c.prediction_type, PREDICTION_TYPES, 'prediction_type', NAME);
     requireOneOf(c.final_sigmas_type, ['zero', 'sigma_min'], 'final_sigmas_type', NAME);
-    if (![1, 2, 3].includes(c.solver_order)) throw new EaselError('INVALID_INPUT', `${NAME}: solver_order must be 1, 2 or 3, got ${c.solver_order}`);
+    requireSolverOrder(c.solver_order, NAME);
     if (c.final_sigmas_type === 'zero' && this.algorithm === 'dpmsolver') {
       throw new EaselError('INVALID_INPUT', `${NAME}: final_sigmas_type "zero" needs algorithm_type dpmsolver++ or sde-dpmsolver++`);
     }
     this.alphasCumprod = computeAlphasCumprod({ ...c, rescale_betas_zero_snr: false }, NAME);
-    this.threshold = c.thresholding ? new DynamicThreshold(c.dynamic_thresholding_ratio, c.sample_max_value, options.batchSize ?? 1) : null;
+    this.threshold = configuredThreshold(c, options);
     this.history = new OutputHistory(c.solver_order);
     this.noise = new NoiseSource(options.random, 'DPM++ singlestep SDE');
     this.lowerOrderFinal = c.lower_order_final;
@@ -103,10 +99,6 @@ export class DpmSolverSinglestepScheduler implements Scheduler {
     this.cursor.reset();
   }
 
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
-  }
-
   step(modelOutput: Float32Array, t: number, sample: Float32Array, opts?: StepOptions): StepResult {
     checkSameLength(modelOutput, sample, 'DPM-Solver singlestep step');
     const index = this.cursor.at(this.timesteps, t);
@@ -125,10 +117,5 @@ export class DpmSolverSinglestepScheduler implements Scheduler {
     const prev = combineInto(this.baseSample ?? sample, update.a, terms, update.b, noise, update.c);
     this.cursor.advance();
     return { prevSample: prev };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    checkSameLength(original, noise, 'DPM-Solver singlestep addNoise');
-    return noiseAtSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, NAME)]!);
   }
 }

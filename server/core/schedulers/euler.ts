@@ -3,10 +3,10 @@ import { computeAlphasCumprod } from './betas.js';
 import { PREDICTION_TYPES, requireOneOf, resolveConfig } from './config.js';
 import { checkSameLength, NoiseSource } from './noise.js';
 import { x0FromSigma } from './prediction.js';
-import { buildSigmaGrid, initNoiseSigmaOf, noiseWithSigma, scaleBySigma, SIGMA_DEFAULTS, StepCursor } from './sigma-schedule.js';
+import { buildSigmaGrid, SIGMA_DEFAULTS, SigmaScheduler } from './sigma-schedule.js';
 import { trainingSigmas } from './sigmas.js';
 import { TIMESTEP_SPACINGS } from './spacing.js';
-import type { Scheduler, SchedulerOptions, StepOptions, StepResult } from './types.js';
+import type { SchedulerOptions, StepOptions, StepResult } from './types.js';
 
 const EULER_DEFAULTS = {
   ...SIGMA_DEFAULTS,
@@ -31,16 +31,12 @@ const ANCESTRAL_FIXED = {
 };
 
 /** Euler steps along dx/dσ; the ancestral variant steps down to σ_down and adds fresh noise up to σ_next. */
-export class EulerScheduler implements Scheduler {
+export class EulerScheduler extends SigmaScheduler {
   readonly order = 1;
-  timesteps: number[] = [];
-  sigmas: number[] = [];
   private readonly config;
-  private readonly name: string;
   private readonly prediction;
-  private readonly spacing;
+  protected readonly spacing;
   private readonly alphasCumprod: Float32Array;
-  private readonly cursor: StepCursor;
   private readonly noise: NoiseSource;
 
   constructor(
@@ -48,22 +44,18 @@ export class EulerScheduler implements Scheduler {
     options: SchedulerOptions,
     private readonly ancestral: boolean,
   ) {
-    this.name = ancestral ? 'EulerAncestralDiscreteScheduler' : 'EulerDiscreteScheduler';
+    const name = ancestral ? 'EulerAncestralDiscreteScheduler' : 'EulerDiscreteScheduler';
+    super(name, name, ancestral ? 'Euler a' : 'Euler');
     this.config = ancestral
-      ? { ...resolveConfig(raw, ANCESTRAL_DEFAULTS, this.name), ...ANCESTRAL_FIXED }
-      : resolveConfig(raw, EULER_DEFAULTS, this.name);
-    this.prediction = requireOneOf(this.config.prediction_type, ancestral ? ['epsilon', 'v_prediction'] as const : PREDICTION_TYPES, 'prediction_type', this.name);
-    this.spacing = requireOneOf(this.config.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', this.name);
-    requireOneOf(this.config.interpolation_type, ['linear', 'log_linear'], 'interpolation_type', this.name);
-    requireOneOf(this.config.timestep_type, ['discrete'], 'timestep_type', this.name);
-    requireOneOf(this.config.final_sigmas_type, ['zero', 'sigma_min'], 'final_sigmas_type', this.name);
-    this.alphasCumprod = computeAlphasCumprod(this.config, this.name, true);
-    this.cursor = new StepCursor(ancestral ? 'Euler a' : 'Euler');
+      ? { ...resolveConfig(raw, ANCESTRAL_DEFAULTS, name), ...ANCESTRAL_FIXED }
+      : resolveConfig(raw, EULER_DEFAULTS, name);
+    this.prediction = requireOneOf(this.config.prediction_type, ancestral ? ['epsilon', 'v_prediction'] as const : PREDICTION_TYPES, 'prediction_type', name);
+    this.spacing = requireOneOf(this.config.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', name);
+    requireOneOf(this.config.interpolation_type, ['linear', 'log_linear'], 'interpolation_type', name);
+    requireOneOf(this.config.timestep_type, ['discrete'], 'timestep_type', name);
+    requireOneOf(this.config.final_sigmas_type, ['zero', 'sigma_min'], 'final_sigmas_type', name);
+    this.alphasCumprod = computeAlphasCumprod(this.config, name, true);
     this.noise = new NoiseSource(options.random, 'Euler a');
-  }
-
-  get initNoiseSigma(): number {
-    return initNoiseSigmaOf(this.sigmas, this.spacing);
   }
 
   setTimesteps(n: number): void {
@@ -85,12 +77,8 @@ export class EulerScheduler implements Scheduler {
     return Array.from({ length: n + 1 }, (_, i) => Math.exp(from + ((to - from) * i) / n));
   }
 
-  scaleModelInput(sample: Float32Array, t: number): Float32Array {
-    return scaleBySigma(sample, this.sigmas[this.cursor.at(this.timesteps, t)]!);
-  }
-
   step(modelOutput: Float32Array, t: number, sample: Float32Array, opts?: StepOptions): StepResult {
-    checkSameLength(modelOutput, sample, `${this.name} step`);
+    checkSameLength(modelOutput, sample, `${this.label} step`);
     const index = this.cursor.at(this.timesteps, t);
     const sigma = this.sigmas[index]!;
     const sigmaNext = this.sigmas[index + 1]!;
@@ -113,10 +101,5 @@ export class EulerScheduler implements Scheduler {
     }
     this.cursor.advance();
     return { prevSample: prev, predOriginalSample: x0 };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    checkSameLength(original, noise, `${this.name} addNoise`);
-    return noiseWithSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, this.name)]!);
   }
 }

@@ -3,9 +3,9 @@ import { computeAlphasCumprod } from './betas.js';
 import { PREDICTION_TYPES, requireOneOf, resolveConfig } from './config.js';
 import { checkSameLength } from './noise.js';
 import { x0FromSigma } from './prediction.js';
-import { buildSigmaGrid, initNoiseSigmaOf, noiseWithSigma, scaleBySigma, SIGMA_DEFAULTS, StepCursor } from './sigma-schedule.js';
+import { buildSigmaGrid, SIGMA_DEFAULTS, SigmaScheduler } from './sigma-schedule.js';
 import { TIMESTEP_SPACINGS } from './spacing.js';
-import type { Scheduler, StepResult } from './types.js';
+import type { StepResult } from './types.js';
 
 const NAME = 'HeunDiscreteScheduler';
 
@@ -17,29 +17,23 @@ const DEFAULTS = {
   clip_sample_range: 1.0,
 };
 
-export class HeunScheduler implements Scheduler {
+export class HeunScheduler extends SigmaScheduler {
   readonly order = 2;
-  timesteps: number[] = [];
-  sigmas: number[] = [];
   private readonly config;
   private readonly prediction;
-  private readonly spacing;
+  protected readonly spacing;
   private readonly alphasCumprod: Float32Array;
-  private readonly cursor = new StepCursor('Heun');
   /** Between the two evaluations of a step: the Euler derivative, its dt and the sample it started from. */
   private derivative = new Float32Array(0);
   private dt: number | null = null;
   private startSample: Float32Array | null = null;
 
   constructor(raw: Record<string, unknown>) {
+    super(NAME, 'Heun');
     this.config = resolveConfig(raw, DEFAULTS, NAME);
     this.prediction = requireOneOf(this.config.prediction_type, PREDICTION_TYPES, 'prediction_type', NAME);
     this.spacing = requireOneOf(this.config.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', NAME);
     this.alphasCumprod = computeAlphasCumprod(this.config, NAME);
-  }
-
-  get initNoiseSigma(): number {
-    return initNoiseSigmaOf(this.sigmas, this.spacing);
   }
 
   setTimesteps(n: number): void {
@@ -50,10 +44,6 @@ export class HeunScheduler implements Scheduler {
     this.dt = null;
     this.startSample = null;
     this.cursor.reset();
-  }
-
-  scaleModelInput(sample: Float32Array, t: number): Float32Array {
-    return scaleBySigma(sample, this.sigmas[this.cursor.at(this.timesteps, t)]!);
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array): StepResult {
@@ -95,10 +85,5 @@ export class HeunScheduler implements Scheduler {
     }
     this.cursor.advance();
     return { prevSample: prev, predOriginalSample: x0 };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    checkSameLength(original, noise, 'Heun addNoise');
-    return noiseWithSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, NAME)]!);
   }
 }

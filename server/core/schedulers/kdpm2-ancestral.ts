@@ -1,50 +1,35 @@
 // DPM-Solver-2 with ancestral noise (k-diffusion's sample_dpm_2_ancestral), after diffusers' KDPM2AncestralDiscreteScheduler.
 import { computeAlphasCumprod } from './betas.js';
 import { requireOneOf, resolveConfig } from './config.js';
-import { logMidpoint } from './kdpm2.js';
+import { logMidpoint, timestepsOfSigmas } from './kdpm2.js';
 import { checkSameLength, NoiseSource } from './noise.js';
 import { x0FromSigma } from './prediction.js';
-import {
-  buildSigmaGrid,
-  initNoiseSigmaOf,
-  noiseWithSigma,
-  repeatForSubsteps,
-  scaleBySigma,
-  SIGMA_DEFAULTS,
-  StepCursor,
-} from './sigma-schedule.js';
-import { sigmaToTimestep } from './sigmas.js';
+import { buildSigmaGrid, repeatForSubsteps, scaleBySigma, SIGMA_DEFAULTS, SigmaScheduler } from './sigma-schedule.js';
 import { TIMESTEP_SPACINGS } from './spacing.js';
-import type { Scheduler, SchedulerOptions, StepOptions, StepResult } from './types.js';
+import type { SchedulerOptions, StepOptions, StepResult } from './types.js';
 
 const NAME = 'KDPM2AncestralDiscreteScheduler';
 const DEFAULTS = { ...SIGMA_DEFAULTS, beta_start: 0.00085, beta_end: 0.012 };
 
-export class Kdpm2AncestralScheduler implements Scheduler {
+export class Kdpm2AncestralScheduler extends SigmaScheduler {
   readonly order = 2;
-  timesteps: number[] = [];
-  sigmas: number[] = [];
   private sigmasInterpol: number[] = [];
   private sigmasUp: number[] = [];
   private sigmasDown: number[] = [];
   private readonly config;
   private readonly prediction;
-  private readonly spacing;
+  protected readonly spacing;
   private readonly alphasCumprod: Float32Array;
-  private readonly cursor = new StepCursor('KDPM2 a');
   private readonly noise: NoiseSource;
   private startSample: Float32Array | null = null;
 
   constructor(raw: Record<string, unknown>, options: SchedulerOptions) {
+    super(NAME, 'KDPM2 a');
     this.config = resolveConfig(raw, DEFAULTS, NAME);
     this.prediction = requireOneOf(this.config.prediction_type, ['epsilon', 'v_prediction'] as const, 'prediction_type', NAME);
     this.spacing = requireOneOf(this.config.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', NAME);
     this.alphasCumprod = computeAlphasCumprod(this.config, NAME);
     this.noise = new NoiseSource(options.random, 'KDPM2 a');
-  }
-
-  get initNoiseSigma(): number {
-    return initNoiseSigmaOf(this.sigmas, this.spacing);
   }
 
   setTimesteps(n: number): void {
@@ -59,11 +44,7 @@ export class Kdpm2AncestralScheduler implements Scheduler {
     });
     const down = sigmas.map((_, i) => (i === n ? 0 : f(Math.sqrt(f(f((sigmas[i + 1] ?? 0) ** 2) - f(up[i]! * up[i]!))))));
     const interpol = sigmas.map((s, i) => (i >= n - 1 ? 0 : logMidpoint(s, down[i]!)));
-    const keepDouble = this.config.use_karras_sigmas;
-    const interpolTimesteps = interpol.map((s) => {
-      const t = sigmaToTimestep(s, grid.logTable);
-      return keepDouble ? t : Math.fround(t);
-    });
+    const interpolTimesteps = timestepsOfSigmas(interpol, grid.logTable, this.config.use_karras_sigmas);
     this.sigmas = repeatForSubsteps(sigmas);
     this.sigmasInterpol = repeatForSubsteps(interpol);
     this.sigmasUp = repeatForSubsteps(up);
@@ -74,7 +55,7 @@ export class Kdpm2AncestralScheduler implements Scheduler {
     this.cursor.reset();
   }
 
-  scaleModelInput(sample: Float32Array, t: number): Float32Array {
+  override scaleModelInput(sample: Float32Array, t: number): Float32Array {
     const index = this.cursor.at(this.timesteps, t);
     return scaleBySigma(sample, this.startSample === null ? this.sigmas[index]! : this.sigmasInterpol[index - 1]!);
   }
@@ -103,10 +84,5 @@ export class Kdpm2AncestralScheduler implements Scheduler {
     this.startSample = firstOrder ? sample : null;
     this.cursor.advance();
     return { prevSample: prev, predOriginalSample: x0 };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    checkSameLength(original, noise, 'KDPM2 a addNoise');
-    return noiseWithSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, NAME)]!);
   }
 }

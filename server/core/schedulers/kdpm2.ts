@@ -3,18 +3,10 @@ import { computeAlphasCumprod } from './betas.js';
 import { requireOneOf, resolveConfig } from './config.js';
 import { checkSameLength } from './noise.js';
 import { x0FromSigma } from './prediction.js';
-import {
-  buildSigmaGrid,
-  initNoiseSigmaOf,
-  noiseWithSigma,
-  repeatForSubsteps,
-  scaleBySigma,
-  SIGMA_DEFAULTS,
-  StepCursor,
-} from './sigma-schedule.js';
+import { buildSigmaGrid, repeatForSubsteps, scaleBySigma, SIGMA_DEFAULTS, SigmaScheduler } from './sigma-schedule.js';
 import { sigmaToTimestep } from './sigmas.js';
 import { TIMESTEP_SPACINGS } from './spacing.js';
-import type { Scheduler, StepResult } from './types.js';
+import type { StepResult } from './types.js';
 
 const NAME = 'KDPM2DiscreteScheduler';
 const DEFAULTS = { ...SIGMA_DEFAULTS, beta_start: 0.00085, beta_end: 0.012 };
@@ -28,27 +20,29 @@ export function logMidpoint(a: number, b: number): number {
   return f(Math.exp(f(lb - f(f(lb - la) * 0.5))));
 }
 
-export class Kdpm2Scheduler implements Scheduler {
+/** The timesteps of interpolated sigmas: float32 like the grid's, but left in double precision for Karras sigmas. */
+export function timestepsOfSigmas(sigmas: readonly number[], logTable: Float32Array, karras: boolean): number[] {
+  return sigmas.map((s) => {
+    const t = sigmaToTimestep(s, logTable);
+    return karras ? t : Math.fround(t);
+  });
+}
+
+export class Kdpm2Scheduler extends SigmaScheduler {
   readonly order = 2;
-  timesteps: number[] = [];
-  sigmas: number[] = [];
   private sigmasInterpol: number[] = [];
   private readonly config;
   private readonly prediction;
-  private readonly spacing;
+  protected readonly spacing;
   private readonly alphasCumprod: Float32Array;
-  private readonly cursor = new StepCursor('KDPM2');
   private startSample: Float32Array | null = null;
 
   constructor(raw: Record<string, unknown>) {
+    super(NAME, 'KDPM2');
     this.config = resolveConfig(raw, DEFAULTS, NAME);
     this.prediction = requireOneOf(this.config.prediction_type, ['epsilon', 'v_prediction'] as const, 'prediction_type', NAME);
     this.spacing = requireOneOf(this.config.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', NAME);
     this.alphasCumprod = computeAlphasCumprod(this.config, NAME);
-  }
-
-  get initNoiseSigma(): number {
-    return initNoiseSigmaOf(this.sigmas, this.spacing);
   }
 
   setTimesteps(n: number): void {
@@ -56,11 +50,7 @@ export class Kdpm2Scheduler implements Scheduler {
     const sigmas = Array.from(Float32Array.from([...grid.sigmas, 0]));
     // The midpoint in log sigma between each sigma and the one before it.
     const interpol = Array.from(Float32Array.from(sigmas.map((s, i) => logMidpoint(s, sigmas[(i + sigmas.length - 1) % sigmas.length]!))));
-    const keepDouble = this.config.use_karras_sigmas;
-    const interpolTimesteps = interpol.map((s) => {
-      const t = sigmaToTimestep(s, grid.logTable);
-      return keepDouble ? t : Math.fround(t);
-    });
+    const interpolTimesteps = timestepsOfSigmas(interpol, grid.logTable, this.config.use_karras_sigmas);
     this.sigmas = repeatForSubsteps(sigmas);
     this.sigmasInterpol = repeatForSubsteps(interpol);
     this.timesteps = [grid.timesteps[0]!];
@@ -69,7 +59,7 @@ export class Kdpm2Scheduler implements Scheduler {
     this.cursor.reset();
   }
 
-  scaleModelInput(sample: Float32Array, t: number): Float32Array {
+  override scaleModelInput(sample: Float32Array, t: number): Float32Array {
     const index = this.cursor.at(this.timesteps, t);
     return scaleBySigma(sample, this.startSample === null ? this.sigmas[index]! : this.sigmasInterpol[index]!);
   }
@@ -96,10 +86,5 @@ export class Kdpm2Scheduler implements Scheduler {
     this.startSample = firstOrder ? sample : null;
     this.cursor.advance();
     return { prevSample: prev, predOriginalSample: x0 };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    checkSameLength(original, noise, 'KDPM2 addNoise');
-    return noiseWithSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, NAME)]!);
   }
 }

@@ -1,46 +1,19 @@
 // Latent Consistency Model sampling (Luo et al. 2023), after diffusers' LCMScheduler.
 import { requireTrainingTimestep } from './alpha-timestep.js';
-import { computeAlphasCumprod } from './betas.js';
-import { PREDICTION_TYPES, requireOneOf, resolveConfig } from './config.js';
-import { CONSISTENCY_DEFAULTS, consistencyTimesteps } from './consistency.js';
-import { checkSameLength, NoiseSource, noiseWithAlpha } from './noise.js';
+import { ConsistencyScheduler } from './consistency.js';
+import { checkSameLength } from './noise.js';
 import { x0FromAlpha } from './prediction.js';
-import { StepCursor } from './sigma-schedule.js';
-import { clipInPlace, DynamicThreshold } from './threshold.js';
-import type { Scheduler, SchedulerOptions, StepOptions, StepResult } from './types.js';
+import { clipInPlace, configuredThreshold, type DynamicThreshold } from './threshold.js';
+import type { SchedulerOptions, StepOptions, StepResult } from './types.js';
 
-const NAME = 'LCMScheduler';
 const SIGMA_DATA = 0.5;
 
-export class LcmScheduler implements Scheduler {
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  timesteps: number[] = [];
-  private readonly config;
-  private readonly prediction;
-  private readonly alphasCumprod: Float32Array;
+export class LcmScheduler extends ConsistencyScheduler {
   private readonly threshold: DynamicThreshold | null;
-  private readonly cursor = new StepCursor('LCM');
-  private readonly noise: NoiseSource;
 
   constructor(raw: Record<string, unknown>, options: SchedulerOptions) {
-    this.config = resolveConfig(raw, CONSISTENCY_DEFAULTS, NAME);
-    this.prediction = requireOneOf(this.config.prediction_type, PREDICTION_TYPES, 'prediction_type', NAME);
-    this.alphasCumprod = computeAlphasCumprod(this.config, NAME);
-    this.threshold = this.config.thresholding
-      ? new DynamicThreshold(this.config.dynamic_thresholding_ratio, this.config.sample_max_value, options.batchSize ?? 1)
-      : null;
-    this.noise = new NoiseSource(options.random, 'LCM');
-  }
-
-  setTimesteps(n: number): void {
-    const c = this.config;
-    this.timesteps = consistencyTimesteps(c.num_train_timesteps, c.original_inference_steps, n, 'LCM');
-    this.cursor.reset();
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
+    super(raw, options, 'LCMScheduler', 'LCM');
+    this.threshold = configuredThreshold(this.config, options);
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, opts?: StepOptions): StepResult {
@@ -71,10 +44,5 @@ export class LcmScheduler implements Scheduler {
     for (let i = 0; i < prev.length; i++) prev[i] = a * denoised[i]! + b * noise[i]!;
     this.cursor.advance();
     return { prevSample: prev, predOriginalSample: denoised };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireTrainingTimestep(t, this.config.num_train_timesteps, 'LCM');
-    return noiseWithAlpha(original, noise, this.alphasCumprod[t]!);
   }
 }

@@ -2,10 +2,11 @@
 import { computeAlphasCumprod } from './betas.js';
 import { PREDICTION_TYPES, requireOneOf, resolveConfig } from './config.js';
 import { checkSameLength } from './noise.js';
+import { OutputHistory } from './output-history.js';
 import { x0FromSigma } from './prediction.js';
-import { buildSigmaGrid, initNoiseSigmaOf, noiseWithSigma, scaleBySigma, SIGMA_DEFAULTS, StepCursor } from './sigma-schedule.js';
+import { buildSigmaGrid, SIGMA_DEFAULTS, SigmaScheduler } from './sigma-schedule.js';
 import { TIMESTEP_SPACINGS } from './spacing.js';
-import type { Scheduler, StepResult } from './types.js';
+import type { StepResult } from './types.js';
 
 const NAME = 'LMSDiscreteScheduler';
 const MAX_ORDER = 4;
@@ -14,39 +15,28 @@ const MAX_ORDER = 4;
 const GAUSS_NODES = [-Math.sqrt(3 / 5), 0, Math.sqrt(3 / 5)];
 const GAUSS_WEIGHTS = [5 / 9, 8 / 9, 5 / 9];
 
-export class LmsScheduler implements Scheduler {
+export class LmsScheduler extends SigmaScheduler {
   readonly order = 1;
-  timesteps: number[] = [];
-  sigmas: number[] = [];
   private readonly config;
   private readonly prediction;
-  private readonly spacing;
+  protected readonly spacing;
   private readonly alphasCumprod: Float32Array;
-  private readonly cursor = new StepCursor('LMS');
-  /** Most recent derivative last; buffers are recycled once MAX_ORDER are held. */
-  private derivatives: Float32Array[] = [];
+  private readonly derivatives = new OutputHistory(MAX_ORDER);
 
   constructor(raw: Record<string, unknown>) {
+    super(NAME, 'LMS');
     this.config = resolveConfig(raw, SIGMA_DEFAULTS, NAME);
     this.prediction = requireOneOf(this.config.prediction_type, PREDICTION_TYPES, 'prediction_type', NAME);
     this.spacing = requireOneOf(this.config.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', NAME);
     this.alphasCumprod = computeAlphasCumprod(this.config, NAME);
   }
 
-  get initNoiseSigma(): number {
-    return initNoiseSigmaOf(this.sigmas, this.spacing);
-  }
-
   setTimesteps(n: number): void {
     const grid = buildSigmaGrid(this.config, this.spacing, this.alphasCumprod, n, false);
     this.timesteps = grid.timesteps;
     this.sigmas = Array.from(Float32Array.from([...grid.sigmas, 0]));
-    this.derivatives = [];
+    this.derivatives.clear();
     this.cursor.reset();
-  }
-
-  scaleModelInput(sample: Float32Array, t: number): Float32Array {
-    return scaleBySigma(sample, this.sigmas[this.cursor.at(this.timesteps, t)]!);
   }
 
   /** ∫ from σ_index to σ_index+1 of the Lagrange basis for history point `current` over the last `order` sigmas. */
@@ -72,9 +62,7 @@ export class LmsScheduler implements Scheduler {
     const index = this.cursor.at(this.timesteps, t);
     const sigma = this.sigmas[index]!;
     const { cx, ce } = x0FromSigma(this.prediction, sigma);
-    const recycled = this.derivatives.length === MAX_ORDER ? this.derivatives.shift()! : null;
-    const derivative = recycled?.length === sample.length ? recycled : new Float32Array(sample.length);
-    this.derivatives.push(derivative);
+    const derivative = this.derivatives.push(sample.length);
     const x0 = new Float32Array(sample.length);
     for (let i = 0; i < x0.length; i++) {
       const x = sample[i]!;
@@ -84,17 +72,12 @@ export class LmsScheduler implements Scheduler {
     const order = Math.min(index + 1, MAX_ORDER);
     const prev = Float32Array.from(sample);
     // Like diffusers' zip(): a schedule entered midway has fewer derivatives than its order and uses only those.
-    for (let k = 0; k < Math.min(order, this.derivatives.length); k++) {
+    for (let k = 0; k < Math.min(order, this.derivatives.size); k++) {
       const coeff = this.coefficient(order, index, k);
-      const d = this.derivatives[this.derivatives.length - 1 - k]!;
+      const d = this.derivatives.back(k);
       for (let i = 0; i < prev.length; i++) prev[i] = prev[i]! + coeff * d[i]!;
     }
     this.cursor.advance();
     return { prevSample: prev, predOriginalSample: x0 };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    checkSameLength(original, noise, 'LMS addNoise');
-    return noiseWithSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, NAME)]!);
   }
 }

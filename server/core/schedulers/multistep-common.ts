@@ -1,11 +1,15 @@
 // Shared machinery of the exponential-integrator solvers (DPM-Solver multistep/singlestep, DEIS, UniPC).
+import { EaselError } from '../errors.js';
 import { BETA_DEFAULTS } from './betas.js';
 import type { PredictionType } from './config.js';
+import { checkSameLength } from './noise.js';
 import { x0FromAlpha } from './prediction.js';
 import type { TimestepSpacing } from './spacing.js';
 import { multistepTimesteps, roundHalfEven } from './spacing.js';
+import { StepCursor } from './sigma-schedule.js';
 import { interpolate, karrasFromTable, logSigmas, sigmaToTimestep, trainingSigmas } from './sigmas.js';
 import type { DynamicThreshold } from './threshold.js';
+import type { Scheduler, StepOptions, StepResult } from './types.js';
 
 export const MULTISTEP_DEFAULTS = {
   ...BETA_DEFAULTS,
@@ -20,6 +24,10 @@ export const MULTISTEP_DEFAULTS = {
 
 /** Spacing keys of the multistep solvers; DPM-Solver singlestep has none and always spaces linearly. */
 export const MULTISTEP_SPACING_DEFAULTS = { timestep_spacing: 'linspace', steps_offset: 0 };
+
+export function requireSolverOrder(order: number, schedulerName: string): void {
+  if (![1, 2, 3].includes(order)) throw new EaselError('INVALID_INPUT', `${schedulerName}: solver_order must be 1, 2 or 3, got ${order}`);
+}
 
 export interface AlphaSigma {
   alpha: number;
@@ -71,34 +79,6 @@ export function clippedIndex(alphasCumprod: Float32Array, lambdaMinClipped: numb
   return count;
 }
 
-/** The solver's recent converted model outputs, newest last; buffers are recycled, never reallocated per step. */
-export class OutputHistory {
-  private buffers: Float32Array[] = [];
-
-  constructor(private readonly capacity: number) {}
-
-  get size(): number {
-    return this.buffers.length;
-  }
-
-  /** A buffer to fill with the newest output, already appended to the history. */
-  push(length: number): Float32Array {
-    const oldest = this.buffers.length === this.capacity ? this.buffers.shift()! : null;
-    const buffer = oldest?.length === length ? oldest : new Float32Array(length);
-    this.buffers.push(buffer);
-    return buffer;
-  }
-
-  /** 0 is the newest output. */
-  back(k: number): Float32Array {
-    return this.buffers[this.buffers.length - 1 - k]!;
-  }
-
-  clear(): void {
-    this.buffers = [];
-  }
-}
-
 /** Writes the predicted x0 for an output at noise level `sigma`, thresholded when configured. */
 export function predictX0Into(
   out: Float32Array,
@@ -141,4 +121,34 @@ export function noiseAtSigma(original: Float32Array, noise: Float32Array, sigma:
   const out = new Float32Array(original.length);
   for (let i = 0; i < out.length; i++) out[i] = alpha * original[i]! + s * noise[i]!;
   return out;
+}
+
+/** The schedule bookkeeping the solvers share; each keeps its own config, grid, history and step. */
+export abstract class ExponentialIntegratorScheduler implements Scheduler {
+  readonly order = 1;
+  readonly initNoiseSigma = 1;
+  timesteps: number[] = [];
+  sigmas: number[] = [];
+  protected readonly cursor: StepCursor;
+
+  /** `label` names the sampler in errors ("DEIS"), `schedulerName` is diffusers' class name. */
+  protected constructor(
+    private readonly schedulerName: string,
+    private readonly label: string,
+  ) {
+    this.cursor = new StepCursor(label, true);
+  }
+
+  abstract setTimesteps(numInferenceSteps: number): void;
+
+  abstract step(modelOutput: Float32Array, t: number, sample: Float32Array, opts?: StepOptions): StepResult;
+
+  scaleModelInput(sample: Float32Array): Float32Array {
+    return sample;
+  }
+
+  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
+    checkSameLength(original, noise, `${this.label} addNoise`);
+    return noiseAtSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, this.schedulerName)]!);
+  }
 }

@@ -1,9 +1,11 @@
 // Shared machinery of the sigma-parameterised samplers (Euler, Euler a, Heun, LMS, KDPM2, KDPM2 a).
 import { EaselError } from '../errors.js';
 import { BETA_DEFAULTS } from './betas.js';
+import { checkSameLength } from './noise.js';
 import type { TimestepSpacing } from './spacing.js';
 import { roundHalfEven, sigmaTimesteps } from './spacing.js';
 import { indexForTimestep, interpolate, karrasFromTable, logSigmas, sigmaToTimestep, trainingSigmas } from './sigmas.js';
+import type { Scheduler, StepOptions, StepResult } from './types.js';
 
 export const SIGMA_DEFAULTS = {
   ...BETA_DEFAULTS,
@@ -115,4 +117,40 @@ export class StepCursor {
 /** [x0, x1, x1, …, xn, xn, xn]: how the second-order samplers lay one value per sub-step. */
 export function repeatForSubsteps(values: readonly number[]): number[] {
   return [values[0]!, ...values.slice(1).flatMap((v) => [v, v]), values[values.length - 1]!];
+}
+
+/** What the sigma samplers do alike around their steps: the σ schedule's noise scale, input scaling and addNoise. */
+export abstract class SigmaScheduler implements Scheduler {
+  abstract readonly order: number;
+  timesteps: number[] = [];
+  sigmas: number[] = [];
+  protected abstract readonly spacing: TimestepSpacing;
+  protected readonly cursor: StepCursor;
+
+  /** `label` names the sampler in errors, `cursorLabel` where it differs for schedule errors (Euler's). */
+  protected constructor(
+    private readonly schedulerName: string,
+    protected readonly label: string,
+    cursorLabel = label,
+  ) {
+    this.cursor = new StepCursor(cursorLabel);
+  }
+
+  get initNoiseSigma(): number {
+    return initNoiseSigmaOf(this.sigmas, this.spacing);
+  }
+
+  abstract setTimesteps(numInferenceSteps: number): void;
+
+  abstract step(modelOutput: Float32Array, t: number, sample: Float32Array, opts?: StepOptions): StepResult;
+
+  /** KDPM2 and KDPM2 a override this: their second evaluation scales by the interpolated sigma. */
+  scaleModelInput(sample: Float32Array, t: number): Float32Array {
+    return scaleBySigma(sample, this.sigmas[this.cursor.at(this.timesteps, t)]!);
+  }
+
+  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
+    checkSameLength(original, noise, `${this.label} addNoise`);
+    return noiseWithSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, this.schedulerName)]!);
+  }
 }

@@ -1,45 +1,20 @@
 // Trajectory Consistency Distillation sampling (Zheng et al. 2024), after diffusers' TCDScheduler.
 import { requireTrainingTimestep } from './alpha-timestep.js';
-import { computeAlphasCumprod } from './betas.js';
-import { PREDICTION_TYPES, requireOneOf, resolveConfig } from './config.js';
-import { CONSISTENCY_DEFAULTS, consistencyTimesteps } from './consistency.js';
+import { ConsistencyScheduler } from './consistency.js';
 import { EaselError } from '../errors.js';
-import { checkSameLength, NoiseSource, noiseWithAlpha } from './noise.js';
-import { StepCursor } from './sigma-schedule.js';
-import type { Scheduler, SchedulerOptions, StepOptions, StepResult } from './types.js';
+import { checkSameLength } from './noise.js';
+import type { SchedulerOptions, StepOptions, StepResult } from './types.js';
 
-const NAME = 'TCDScheduler';
 /** The gamma TCD's pipeline uses unless told otherwise. */
 const DEFAULT_GAMMA = 0.3;
 
-export class TcdScheduler implements Scheduler {
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  timesteps: number[] = [];
-  private readonly config;
-  private readonly prediction;
-  private readonly alphasCumprod: Float32Array;
+export class TcdScheduler extends ConsistencyScheduler {
   private readonly gamma: number;
-  private readonly cursor = new StepCursor('TCD');
-  private readonly noise: NoiseSource;
 
   constructor(raw: Record<string, unknown>, options: SchedulerOptions) {
-    this.config = resolveConfig(raw, CONSISTENCY_DEFAULTS, NAME);
-    this.prediction = requireOneOf(this.config.prediction_type, PREDICTION_TYPES, 'prediction_type', NAME);
-    this.alphasCumprod = computeAlphasCumprod(this.config, NAME);
+    super(raw, options, 'TCDScheduler', 'TCD');
     this.gamma = options.eta ?? DEFAULT_GAMMA;
     if (!(this.gamma >= 0 && this.gamma <= 1)) throw new EaselError('INVALID_INPUT', `TCD gamma (eta) must lie in [0, 1], got ${this.gamma}`);
-    this.noise = new NoiseSource(options.random, 'TCD');
-  }
-
-  setTimesteps(n: number): void {
-    const c = this.config;
-    this.timesteps = consistencyTimesteps(c.num_train_timesteps, c.original_inference_steps, n, 'TCD');
-    this.cursor.reset();
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
   }
 
   step(modelOutput: Float32Array, t: number, sample: Float32Array, opts?: StepOptions): StepResult {
@@ -83,10 +58,5 @@ export class TcdScheduler implements Scheduler {
     }
     this.cursor.advance();
     return { prevSample: prev, predOriginalSample: x0 };
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    requireTrainingTimestep(t, this.config.num_train_timesteps, 'TCD');
-    return noiseWithAlpha(original, noise, this.alphasCumprod[t]!);
   }
 }

@@ -1,4 +1,5 @@
 // Dynamic thresholding (Imagen, Saharia et al. 2022) of a predicted x0, per image as diffusers does per batch item.
+import type { SchedulerOptions } from './types.js';
 
 export class DynamicThreshold {
   private scratch = new Float32Array(0);
@@ -21,6 +22,19 @@ export class DynamicThreshold {
       for (let i = start; i < start + perImage; i++) x[i] = Math.min(Math.max(x[i]!, -s), s) / s;
     }
   }
+}
+
+interface ThresholdConfig {
+  thresholding: boolean;
+  dynamic_thresholding_ratio: number;
+  sample_max_value: number;
+}
+
+/** The threshold a scheduler_config.json asks for, or null when thresholding is off. */
+export function configuredThreshold(config: ThresholdConfig, options: SchedulerOptions): DynamicThreshold | null {
+  return config.thresholding
+    ? new DynamicThreshold(config.dynamic_thresholding_ratio, config.sample_max_value, options.batchSize ?? 1)
+    : null;
 }
 
 /** torch.quantile's default linear interpolation between the two nearest ranks. */

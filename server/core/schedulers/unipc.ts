@@ -1,23 +1,22 @@
 // UniPC multistep predictor–corrector (Zhao et al. 2023), after diffusers' UniPCMultistepScheduler.
-import { EaselError } from '../errors.js';
 import { computeAlphasCumprod } from './betas.js';
 import { PREDICTION_TYPES, requireOneOf, resolveConfig } from './config.js';
 import type { AlphaSigma } from './multistep-common.js';
 import {
   alphaSigma,
   combineInto,
+  ExponentialIntegratorScheduler,
   MULTISTEP_DEFAULTS,
   MULTISTEP_SPACING_DEFAULTS,
   multistepGrid,
-  noiseAtSigma,
-  OutputHistory,
   predictX0Into,
+  requireSolverOrder,
 } from './multistep-common.js';
 import { checkSameLength } from './noise.js';
-import { StepCursor } from './sigma-schedule.js';
+import { OutputHistory } from './output-history.js';
 import { TIMESTEP_SPACINGS } from './spacing.js';
-import { DynamicThreshold } from './threshold.js';
-import type { Scheduler, SchedulerOptions, StepResult } from './types.js';
+import { configuredThreshold, type DynamicThreshold } from './threshold.js';
+import type { SchedulerOptions, StepResult } from './types.js';
 
 const NAME = 'UniPCMultistepScheduler';
 const DEFAULTS = {
@@ -65,11 +64,7 @@ interface UniCoefficients {
   b: number[];
 }
 
-export class UniPcScheduler implements Scheduler {
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  timesteps: number[] = [];
-  sigmas: number[] = [];
+export class UniPcScheduler extends ExponentialIntegratorScheduler {
   private readonly config;
   private readonly prediction;
   private readonly spacing;
@@ -77,12 +72,12 @@ export class UniPcScheduler implements Scheduler {
   private readonly alphasCumprod: Float32Array;
   private readonly threshold: DynamicThreshold | null;
   private readonly history: OutputHistory;
-  private readonly cursor = new StepCursor('UniPC', true);
   private lowerOrderNums = 0;
   private lastSample: Float32Array | null = null;
   private thisOrder = 1;
 
   constructor(raw: Record<string, unknown>, options: SchedulerOptions) {
+    super(NAME, 'UniPC');
     const c = resolveConfig(raw, DEFAULTS, NAME);
     this.config = c;
     this.prediction = requireOneOf(c.prediction_type, PREDICTION_TYPES, 'prediction_type', NAME);
@@ -90,9 +85,9 @@ export class UniPcScheduler implements Scheduler {
     requireOneOf(c.final_sigmas_type, ['zero', 'sigma_min'], 'final_sigmas_type', NAME);
     const solver = requireOneOf(c.solver_type, ['bh1', 'bh2', 'midpoint', 'heun', 'logrho'], 'solver_type', NAME);
     this.bh1 = solver === 'bh1';
-    if (![1, 2, 3].includes(c.solver_order)) throw new EaselError('INVALID_INPUT', `${NAME}: solver_order must be 1, 2 or 3, got ${c.solver_order}`);
+    requireSolverOrder(c.solver_order, NAME);
     this.alphasCumprod = computeAlphasCumprod(c, NAME, true);
-    this.threshold = c.thresholding ? new DynamicThreshold(c.dynamic_thresholding_ratio, c.sample_max_value, options.batchSize ?? 1) : null;
+    this.threshold = configuredThreshold(c, options);
     this.history = new OutputHistory(c.solver_order + 1);
   }
 
@@ -117,10 +112,6 @@ export class UniPcScheduler implements Scheduler {
     this.lowerOrderNums = 0;
     this.lastSample = null;
     this.cursor.reset();
-  }
-
-  scaleModelInput(sample: Float32Array): Float32Array {
-    return sample;
   }
 
   /** B(h)-weighted coefficients of the UniPC update from s0 to t over `order` points (Zhao et al., eq. 8). */
@@ -212,10 +203,5 @@ export class UniPcScheduler implements Scheduler {
     }
     weights[0] = m0Weight;
     return combineInto(x, k.a, terms, weights, null, 0);
-  }
-
-  addNoise(original: Float32Array, noise: Float32Array, t: number): Float32Array {
-    checkSameLength(original, noise, 'UniPC addNoise');
-    return noiseAtSigma(original, noise, this.sigmas[StepCursor.lookup(this.timesteps, t, NAME)]!);
   }
 }

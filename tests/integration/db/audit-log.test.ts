@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TransitionRecord } from '../../../server/core/ports.js';
 import { createAuditLog } from '../../../server/db/audit-log.js';
 import type { Database } from '../../../server/db/database.js';
-import { openDatabase } from '../../../server/db/open-database.js';
 import { listTransitions } from '../../../server/db/transition-history.js';
 import type { TransitionRow } from '../../../server/db/transition-row.js';
-import { TEST_DATABASES, type ScratchDatabase } from './test-databases.js';
+import { TEST_DATABASES, useScratchDatabase } from './test-databases.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 
@@ -26,16 +25,9 @@ function record(minute: number, overrides: Partial<TransitionRecord> = {}): Tran
 }
 
 describe.each(TEST_DATABASES)('the audit log on $name', (kind) => {
-  let scratch: ScratchDatabase;
   let db: Database;
-
-  beforeAll(async () => {
-    scratch = await kind.scratch();
-    db = await openDatabase({ url: scratch.url });
-  });
-  afterAll(async () => {
-    await db.close();
-    await scratch.dispose();
+  useScratchDatabase(kind, (opened) => {
+    db = opened;
   });
   beforeEach(async () => {
     await db.prisma.stateTransition.deleteMany();

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/db/database.js';
 import { createGenerationRepository, type NewGeneration } from '../../../server/db/generation-repository.js';
-import { openDatabase } from '../../../server/db/open-database.js';
-import { TEST_DATABASES, type ScratchDatabase } from './test-databases.js';
+import { TEST_DATABASES, useScratchDatabase } from './test-databases.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 
@@ -23,16 +22,9 @@ function request(overrides: Partial<NewGeneration> = {}): NewGeneration {
 }
 
 describe.each(TEST_DATABASES)('the generation repository on $name', (kind) => {
-  let scratch: ScratchDatabase;
   let db: Database;
-
-  beforeAll(async () => {
-    scratch = await kind.scratch();
-    db = await openDatabase({ url: scratch.url });
-  });
-  afterAll(async () => {
-    await db.close();
-    await scratch.dispose();
+  useScratchDatabase(kind, (opened) => {
+    db = opened;
   });
   beforeEach(async () => {
     await db.prisma.generation.deleteMany();

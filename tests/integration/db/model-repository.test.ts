@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModelDescription } from '../../../server/core/ports.js';
 import { createAuditLog } from '../../../server/db/audit-log.js';
 import type { Database } from '../../../server/db/database.js';
 import { createModelRepository, type NewModel } from '../../../server/db/model-repository.js';
-import { openDatabase } from '../../../server/db/open-database.js';
-import { TEST_DATABASES, type ScratchDatabase } from './test-databases.js';
+import { TEST_DATABASES, useScratchDatabase } from './test-databases.js';
 
 const description: ModelDescription = {
   sampleSize: 64,
@@ -42,16 +41,9 @@ function model(id: string, overrides: Partial<NewModel> = {}): NewModel {
 }
 
 describe.each(TEST_DATABASES)('the model repository on $name', (kind) => {
-  let scratch: ScratchDatabase;
   let db: Database;
-
-  beforeAll(async () => {
-    scratch = await kind.scratch();
-    db = await openDatabase({ url: scratch.url });
-  });
-  afterAll(async () => {
-    await db.close();
-    await scratch.dispose();
+  useScratchDatabase(kind, (opened) => {
+    db = opened;
   });
   beforeEach(async () => {
     await db.prisma.model.deleteMany();
