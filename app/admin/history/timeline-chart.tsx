@@ -1,0 +1,117 @@
+// Per-model timeline of the states each model spent time in (plain SVG), with the totals as a table.
+// Each transition row closes a span of its "from" state that lasted durationMs, so the chart is right for any
+// filtered subset of the log; idle time belongs to no model and is left out.
+import type { ModelStatus, Transition } from '../../_lib/trpc';
+import { formatDuration, formatTime } from '../../_lib/format';
+
+const STATES = ['LOADING', 'LOADED', 'UNLOADING', 'ERROR'] as const;
+type BusyState = (typeof STATES)[number];
+
+const COLOURS: Record<BusyState, string> = { LOADING: 'var(--loading)', LOADED: 'var(--loaded)', UNLOADING: 'var(--unloading)', ERROR: 'var(--error)' };
+
+interface Span {
+  model: string;
+  state: BusyState;
+  start: number;
+  end: number;
+}
+
+function isBusy(state: string): state is BusyState {
+  return (STATES as readonly string[]).includes(state);
+}
+
+function spansOf(rows: readonly Transition[], current: ModelStatus | undefined, now: number): Span[] {
+  const spans: Span[] = [];
+  for (const r of rows) {
+    if (!isBusy(r.from) || r.modelId === null || r.durationMs === null) continue;
+    spans.push({ model: r.modelId, state: r.from, start: r.at.getTime() - r.durationMs, end: r.at.getTime() });
+  }
+  if (current?.modelId && isBusy(current.state)) spans.push({ model: current.modelId, state: current.state, start: current.since.getTime(), end: now });
+  return spans;
+}
+
+const WIDTH = 800;
+const LABEL = 140;
+const ROW = 28;
+const AXIS = 24;
+
+export function TimelineChart({ rows, current, now }: { rows: readonly Transition[]; current: ModelStatus | undefined; now: number }) {
+  const spans = spansOf(rows, current, now);
+  if (spans.length === 0) return <p className="muted">No time spent loading, loaded or unloading in the transitions shown.</p>;
+  const models = [...new Set(spans.map((s) => s.model))].sort();
+  const t0 = Math.min(...spans.map((s) => s.start));
+  const t1 = Math.max(...spans.map((s) => s.end), t0 + 1000);
+  const x = (t: number) => LABEL + ((t - t0) / (t1 - t0)) * (WIDTH - LABEL - 8);
+  const height = models.length * ROW + AXIS;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => t0 + f * (t1 - t0));
+  const totals = models.map((model) => ({
+    model,
+    byState: STATES.map((state) => spans.filter((s) => s.model === model && s.state === state).reduce((sum, s) => sum + (s.end - s.start), 0)),
+  }));
+
+  return (
+    <figure className="timeline">
+      <div className="chart-scroll">
+        <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby="timeline-title" className="timeline-svg">
+          <title id="timeline-title">
+            Time each model spent in each state, from {formatTime(new Date(t0))} to {formatTime(new Date(t1))}
+          </title>
+          {models.map((model, i) => (
+            <g key={model} transform={`translate(0 ${i * ROW})`}>
+              <text x={0} y={ROW / 2 + 4} className="timeline-label">
+                {model.length > 18 ? `${model.slice(0, 17)}…` : model}
+              </text>
+              <rect x={LABEL} y={4} width={WIDTH - LABEL - 8} height={ROW - 8} className="timeline-lane" />
+              {spans
+                .filter((s) => s.model === model)
+                .map((s, j) => (
+                  <rect key={j} x={x(s.start)} y={4} width={Math.max(1.5, x(s.end) - x(s.start))} height={ROW - 8} fill={COLOURS[s.state]}>
+                    <title>{`${model}: ${s.state} for ${formatDuration(s.end - s.start)} from ${formatTime(new Date(s.start))}`}</title>
+                  </rect>
+                ))}
+            </g>
+          ))}
+          {ticks.map((t, i) => (
+            <text key={t} x={x(t)} y={height - 6} className="timeline-tick" textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>
+              {new Date(t).toLocaleTimeString()}
+            </text>
+          ))}
+        </svg>
+      </div>
+      <figcaption>
+        <ul className="legend" aria-label="Legend">
+          {STATES.map((s) => (
+            <li key={s}>
+              <span className="swatch" style={{ background: COLOURS[s] }} aria-hidden="true" /> {s}
+            </li>
+          ))}
+        </ul>
+      </figcaption>
+      <div className="table-scroll">
+        <table className="totals">
+          <caption>Time in each state</caption>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              {STATES.map((s) => (
+                <th key={s} scope="col">
+                  {s}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {totals.map((t) => (
+              <tr key={t.model}>
+                <th scope="row">{t.model}</th>
+                {t.byState.map((ms, i) => (
+                  <td key={STATES[i]}>{ms > 0 ? formatDuration(ms) : '—'}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </figure>
+  );
+}

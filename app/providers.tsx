@@ -1,0 +1,27 @@
+'use client';
+// Client-side plumbing shared by every page: TanStack Query, the tRPC client and the live model status.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { StatusProvider } from './_lib/live-status';
+import { createBrowserClient, TRPCProvider } from './_lib/trpc';
+
+function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      // Lifecycle changes arrive over the status stream and invalidate what they touch; no polling anywhere.
+      queries: { staleTime: 30_000, refetchOnWindowFocus: true, refetchOnReconnect: true, retry: 1 },
+    },
+  });
+}
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(makeQueryClient);
+  const [trpcClient] = useState(createBrowserClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <StatusProvider>{children}</StatusProvider>
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

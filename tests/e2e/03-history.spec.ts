@@ -1,0 +1,47 @@
+// The admin history page: the token prompt, the transitions the earlier specs made, filters, the live tail,
+// CSV export and the timeline.
+import { readFile } from 'node:fs/promises';
+import { expect, screenshot, test } from './stack.js';
+
+test('the history page asks for the admin token, then lists, filters, follows and exports transitions', async ({ page, stack }, testInfo) => {
+  await page.goto('/admin/history');
+  await expect(page.getByRole('heading', { name: 'This page needs the admin token' })).toBeVisible();
+  await page.getByLabel('Admin token', { exact: true }).fill(stack.adminToken);
+  await page.getByRole('button', { name: 'Use this token', exact: true }).click();
+
+  const table = page.getByRole('table', { name: 'State transitions, newest first' });
+  await expect(table).toBeVisible();
+  const uiLoad = table.getByRole('row').filter({ hasText: 'easel-demo' }).filter({ hasText: 'LOAD_COMPLETED' });
+  await expect(uiLoad.first().getByRole('cell', { name: 'ui', exact: true })).toBeVisible();
+  await expect(table.getByRole('row').filter({ hasText: 'slow-model' }).filter({ hasText: 'LOAD_CANCELLED' })).toHaveCount(1);
+
+  await page.getByLabel('Reason').selectOption('LOAD_CANCELLED');
+  await page.getByLabel('Model', { exact: true }).selectOption('slow-model');
+  const bodyRows = table.locator('tbody').getByRole('row');
+  await expect(bodyRows).toHaveCount(1);
+  await expect(bodyRows.first()).toContainText('LOADING');
+  await page.getByRole('button', { name: 'Clear filters', exact: true }).click();
+  await expect(bodyRows.filter({ hasText: 'LOAD_REQUESTED' }).first()).toBeVisible();
+
+  // Live tail: a transition made by a script appears without a reload.
+  const before = await bodyRows.count();
+  await stack.api.models.load.mutate({ id: 'easel-demo' });
+  await expect(bodyRows.first()).toContainText('LOAD_COMPLETED');
+  await expect(bodyRows.first()).toContainText('script');
+  expect(await bodyRows.count()).toBeGreaterThan(before);
+
+  await expect(page.getByRole('img', { name: /Time each model spent in each state/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Time in each state' })).toContainText('slow-model');
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV', exact: true }).click();
+  const csv = await readFile((await (await download).path())!, 'utf8');
+  const lines = csv.trim().split(/\r\n/);
+  expect(lines[0]).toBe('id,time,model,from,to,reason,actor,request_id,duration_ms,error');
+  expect(lines.some((l) => l.includes(',slow-model,LOADING,IDLE,LOAD_CANCELLED,ui,'))).toBe(true);
+  expect(lines.length - 1).toBe(await bodyRows.count());
+
+  await screenshot(page, testInfo, 'history');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, testInfo, 'history-phone');
+});
