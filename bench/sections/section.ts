@@ -1,0 +1,26 @@
+// What every benchmark section gets and gives back: the run's settings, and result rows plus raw figures.
+import type { BenchModels } from '../models/bench-models.js';
+import type { BenchServer } from '../server-process.js';
+import type { ResultRow } from '../table.js';
+
+export interface BenchSettings {
+  quick: boolean;
+  /** onnxruntime intra-op threads, the same for the runner and every baseline. */
+  threads: number;
+  /** A scratch folder for images and data, removed at the end. */
+  workDir: string;
+  models: BenchModels;
+}
+
+export interface SectionResult {
+  rows: ResultRow[];
+  /** Every sample behind the rows, written to bench/results.json. */
+  raw: Record<string, unknown>;
+}
+
+export interface Section {
+  name: string;
+  /** Sections that need the GPU server get it; the runner-level ones run before it starts. */
+  needsServer: boolean;
+  run(settings: BenchSettings, server: BenchServer | undefined): Promise<SectionResult>;
+}
