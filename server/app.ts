@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { Logger } from './core/ports.js';
 import { ModelManager } from './core/model-manager.js';
+import { WarmRunnerFactory } from './core/warm-runner-factory.js';
 import { openDatabase } from './db/open-database.js';
 import { createAuditLog } from './db/audit-log.js';
 import { listTransitions } from './db/transition-history.js';
@@ -35,7 +36,9 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   const db = await openDatabase({ url: config.databaseUrl });
   const models = createModelRepository(db);
   const audit = createAuditLog(db);
-  const runners = createProcessRunnerFactory({ threads: config.threads });
+  const processes = createProcessRunnerFactory({ threads: config.threads });
+  const warm = config.warmRunner ? new WarmRunnerFactory(processes) : null;
+  const runners = warm ?? processes;
   const manager = new ModelManager({ runners, audit, models, device: config.device, defaultSampler: DEFAULT_SAMPLER, logger });
   await manager.start();
 
@@ -79,6 +82,7 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  warm?.warm();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | null = null;
@@ -90,6 +94,7 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await manager.shutdown();
+        await warm?.close();
         await db.close();
       })();
       return closing;

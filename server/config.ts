@@ -16,6 +16,7 @@ const schema = z.object({
   EASEL_ADMIN_TOKEN: z.string().min(1).optional(),
   EASEL_DEMO_MODEL: z.enum(['0', '1']).default('1'),
   EASEL_QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(32),
+  EASEL_WARM_RUNNER: z.enum(['0', '1']).default('1'),
   DATABASE_URL: z.string().min(1).optional(),
 });
 
@@ -34,6 +35,8 @@ export interface Config {
   imagesDir: string;
   /** Generation jobs allowed to wait behind the running one. */
   queueLimit: number;
+  /** Keep one runner process started ahead of the next load. */
+  warmRunner: boolean;
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
@@ -60,5 +63,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     databaseUrl: e.DATABASE_URL ?? `file:${resolve(dataDir, 'easel.db')}`,
     imagesDir: resolve(dataDir, 'images'),
     queueLimit: e.EASEL_QUEUE_LIMIT,
+    warmRunner: e.EASEL_WARM_RUNNER === '1',
   };
 }

@@ -45,6 +45,8 @@ export async function startEaselServer(options: { dataDir: string; env?: Record<
     EASEL_DATA_DIR: options.dataDir,
     EASEL_DEVICE: 'cpu',
     EASEL_THREADS: '1',
+    // Tests count runner processes; the one that warms ahead is tested on its own.
+    EASEL_WARM_RUNNER: '0',
   };
   // The server's own database, in its data folder, unless a test names one.
   delete env.DATABASE_URL;

@@ -17,17 +17,18 @@ export async function writePng(path: string, rgb: Uint8Array, width: number, hei
   await writeFile(path, png);
 }
 
-/** RGB bytes (HWC) of a VAE output [3 × height × width] in [-1, 1]: (x/2 + 0.5) clamped to [0, 1], ·255, rounded. */
+/**
+ * RGB bytes (HWC) of a VAE output [3 × height × width] in [-1, 1]: (x/2 + 0.5)·255, clamped to [0, 255] and
+ * rounded half to even (as numpy's round in diffusers' numpy_to_pil) — which a Uint8ClampedArray store does.
+ */
 export function chwToRgb(chw: Float32Array, height: number, width: number): Uint8Array {
   const plane = height * width;
-  const rgb = new Uint8Array(plane * 3);
+  const rgb = new Uint8ClampedArray(plane * 3);
   for (let c = 0; c < 3; c++) {
     const base = c * plane;
-    for (let p = 0; p < plane; p++) {
-      rgb[p * 3 + c] = Math.round(Math.min(Math.max(chw[base + p]! / 2 + 0.5, 0), 1) * 255);
-    }
+    for (let p = 0, o = c; p < plane; p++, o += 3) rgb[o] = chw[base + p]! * 127.5 + 127.5;
   }
-  return rgb;
+  return new Uint8Array(rgb.buffer);
 }
 
 /**
