@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, type FormEvent } from 'react';
 import { useTRPC } from '../_lib/trpc';
 import { GUIDANCE_LIMITS, randomSeed, STEP_LIMITS, type GenerationParams } from './params';
+import { SelectField } from '../_components/select-field';
 
 interface Props {
   params: GenerationParams;
@@ -85,26 +86,8 @@ export function GenerationForm({ params, onChange, onSubmit, loaded, busy }: Pro
           <label htmlFor="guidance">Guidance</label>
           <input id="guidance" type="number" min={GUIDANCE_LIMITS.min} max={GUIDANCE_LIMITS.max} step={0.5} value={params.guidance} onChange={(e) => onChange({ guidance: e.target.valueAsNumber })} />
         </div>
-        <div className="field">
-          <label htmlFor="width">Width</label>
-          <select id="width" value={params.width} onChange={(e) => onChange({ width: Number(e.target.value) })}>
-            {sizeOptions.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="height">Height</label>
-          <select id="height" value={params.height} onChange={(e) => onChange({ height: Number(e.target.value) })}>
-            {sizeOptions.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="width" label="Width" value={params.width} options={sizeOptions} onChange={(width) => width !== '' && onChange({ width })} />
+        <SelectField id="height" label="Height" value={params.height} options={sizeOptions} onChange={(height) => height !== '' && onChange({ height })} />
       </div>
 
       {limits && (

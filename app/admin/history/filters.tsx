@@ -1,5 +1,6 @@
 'use client';
 // The history filters (model, states, reason, time range) and how they become a history.transitions input.
+import { SelectField } from '../../_components/select-field';
 import { MODEL_STATES, TRANSITION_REASONS, type ModelState, type TransitionReason } from '../../_lib/lifecycle';
 
 export interface Filters {
@@ -43,44 +44,10 @@ export function FilterBar({ filters, modelIds, onChange }: Props) {
   return (
     <fieldset className="card filters">
       <legend>Filters</legend>
-      <div className="field">
-        <label htmlFor="filter-model">Model</label>
-        <select id="filter-model" value={filters.modelId} onChange={(e) => set({ modelId: e.target.value })}>
-          <option value="">All models</option>
-          {modelIds.map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="filter-from">From state</label>
-        <select id="filter-from" value={filters.from} onChange={(e) => set({ from: e.target.value as Filters['from'] })}>
-          <option value="">Any</option>
-          {MODEL_STATES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="filter-to">To state</label>
-        <select id="filter-to" value={filters.to} onChange={(e) => set({ to: e.target.value as Filters['to'] })}>
-          <option value="">Any</option>
-          {MODEL_STATES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="filter-reason">Reason</label>
-        <select id="filter-reason" value={filters.reason} onChange={(e) => set({ reason: e.target.value as Filters['reason'] })}>
-          <option value="">Any</option>
-          {TRANSITION_REASONS.map((r) => (
-            <option key={r}>{r}</option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="filter-model" label="Model" value={filters.modelId} options={modelIds} emptyLabel="All models" onChange={(modelId) => set({ modelId })} />
+      <SelectField id="filter-from" label="From state" value={filters.from} options={MODEL_STATES} emptyLabel="Any" onChange={(from) => set({ from })} />
+      <SelectField id="filter-to" label="To state" value={filters.to} options={MODEL_STATES} emptyLabel="Any" onChange={(to) => set({ to })} />
+      <SelectField id="filter-reason" label="Reason" value={filters.reason} options={TRANSITION_REASONS} emptyLabel="Any" onChange={(reason) => set({ reason })} />
       <div className="field">
         <label htmlFor="filter-since">Since</label>
         <input id="filter-since" type="datetime-local" value={filters.since} onChange={(e) => set({ since: e.target.value })} />

@@ -1,12 +1,8 @@
 // Cancelling and superseding a slow load through the real server: the runner process is killed mid-load and
 // the state returns to IDLE, audited, without waiting for the load.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRPCClientError } from '@trpc/client';
+import { easelCodeOf } from '../../../client/index.js';
 import { childPids, makeDataDir, processExists, removeDataDir, startWithTinyAndSlowModels, type EaselProcess } from '../../helpers/easel-server.js';
-
-function easelCode(error: unknown): string | undefined {
-  return error instanceof TRPCClientError ? (error.data as { easelCode?: string } | undefined)?.easelCode : undefined;
-}
 
 describe('cancelling a load', () => {
   let dataDir: string;
@@ -36,7 +32,7 @@ describe('cancelling a load', () => {
     try {
       const load = easel.client.models.load.mutate({ id: 'slow' }).then(
         () => 'loaded',
-        (error: unknown) => easelCode(error),
+        (error: unknown) => easelCodeOf(error),
       );
       const runner = await loadingRunner();
       const result = await easel.client.models.cancel.mutate();
@@ -63,7 +59,7 @@ describe('cancelling a load', () => {
   it('supersedes a slow load with a load of another model', async () => {
     const first = easel.client.models.load.mutate({ id: 'slow' }).then(
       () => 'loaded',
-      (error: unknown) => easelCode(error),
+      (error: unknown) => easelCodeOf(error),
     );
     const runner = await loadingRunner();
     const second = await easel.client.models.load.mutate({ id: 'tiny' });
@@ -84,7 +80,7 @@ describe('cancelling a load', () => {
     await easel.client.models.unload.mutate();
     const load = easel.client.models.load.mutate({ id: 'slow' }).then(
       () => 'loaded',
-      (error: unknown) => easelCode(error),
+      (error: unknown) => easelCodeOf(error),
     );
     const runner = await loadingRunner();
     const status = await easel.client.models.unload.mutate();

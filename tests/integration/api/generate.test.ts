@@ -1,17 +1,13 @@
 // Generation through the real server, runner and demo model: the picture matches the prompt, progress and
 // previews stream, seeds reproduce bytes, cancel and a full queue behave, unload cancels jobs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRPCClientError } from '@trpc/client';
+import { easelCodeOf } from '../../../client/index.js';
 import { makeDataDir, removeDataDir, startEaselServer, type EaselProcess } from '../../helpers/easel-server.js';
 import { near, readPng } from '../../helpers/png-pixels.js';
 
 const RED: [number, number, number] = [255, 0, 0];
 const BLUE: [number, number, number] = [0, 0, 255];
 const PROMPT = 'a red circle on a blue background';
-
-function easelCode(error: unknown): string | undefined {
-  return error instanceof TRPCClientError ? (error.data as { easelCode?: string } | undefined)?.easelCode : undefined;
-}
 
 type Progress = { status: string; step?: number; totalSteps?: number; etaMs?: number | null; previewPng?: string; imageUrl?: string; error?: { code: string; message: string } };
 
@@ -58,7 +54,7 @@ describe('generation', () => {
 
   it('refuses to generate before a model is loaded', async () => {
     const error = await easel.client.generate.start.mutate({ prompt: PROMPT }).catch((e: unknown) => e);
-    expect(easelCode(error)).toBe('NOT_LOADED');
+    expect(easelCodeOf(error)).toBe('NOT_LOADED');
   });
 
   it('lists the 18 samplers and the loaded model size', async () => {
@@ -129,7 +125,7 @@ describe('generation', () => {
     ];
     for (const [params, message] of cases) {
       const error = await easel.client.generate.start.mutate({ prompt: PROMPT, ...params }).catch((e: unknown) => e);
-      expect(easelCode(error), JSON.stringify(params)).toBe('INVALID_INPUT');
+      expect(easelCodeOf(error), JSON.stringify(params)).toBe('INVALID_INPUT');
       expect((error as Error).message).toMatch(message);
     }
   });
@@ -168,7 +164,7 @@ describe('generation', () => {
     const running = await easel.client.generate.start.mutate(long);
     const queued = await easel.client.generate.start.mutate({ ...long, count: 2 });
     const busy = await easel.client.generate.start.mutate(long).catch((e: unknown) => e);
-    expect(easelCode(busy)).toBe('BUSY');
+    expect(easelCodeOf(busy)).toBe('BUSY');
     expect((busy as Error).message).toMatch(/queue is full/);
 
     const removed = await easel.client.generate.cancel.mutate({ id: queued.ids[1]! });
