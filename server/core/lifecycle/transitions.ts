@@ -1,22 +1,8 @@
 // The model lifecycle as data: states, the reasons that move between them, and the pure step function.
 import { EaselError } from '../errors.js';
+import type { ModelState, TransitionReason } from './states.js';
 
-export const MODEL_STATES = ['IDLE', 'LOADING', 'LOADED', 'UNLOADING', 'ERROR'] as const;
-export type ModelState = (typeof MODEL_STATES)[number];
-
-export const TRANSITION_REASONS = [
-  'LOAD_REQUESTED',
-  'LOAD_COMPLETED',
-  'LOAD_CANCELLED',
-  'LOAD_FAILED',
-  'UNLOAD_REQUESTED',
-  'UNLOAD_COMPLETED',
-  'UNLOAD_FAILED',
-  'RUNNER_CRASHED',
-  'RESET_FROM_ERROR',
-  'RECOVERED_AFTER_RESTART',
-] as const;
-export type TransitionReason = (typeof TRANSITION_REASONS)[number];
+export { MODEL_STATES, TRANSITION_REASONS, type ModelState, type TransitionReason } from './states.js';
 
 /**
  * TRANSITIONS[from][reason] = to. Anything not listed is illegal.
