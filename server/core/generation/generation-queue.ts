@@ -41,13 +41,19 @@ export class GenerationQueue {
   private readonly waiting: Job[] = [];
   private running: Job | null = null;
   private reserved = 0;
+  /** After the runner died under a job, the others wait for the crash's status change, which says why they end. */
+  private heldByCrash = false;
   private readonly events = new JobEvents();
   private readonly limit: number;
 
   constructor(private readonly deps: GenerationQueueDeps) {
     this.limit = deps.limit ?? 32;
     deps.subscribeStatus((status) => {
-      if (status.state === 'LOADED') return;
+      this.heldByCrash = false;
+      if (status.state === 'LOADED') {
+        void this.pump();
+        return;
+      }
       // Switching models passes through UNLOADING too, so "unloaded" covers both.
       const reason = status.state === 'ERROR' ? `The model stopped: ${status.error ?? 'runner error'}` : 'The model was unloaded';
       this.cancelAll(reason);
@@ -165,7 +171,7 @@ export class GenerationQueue {
   }
 
   private async pump(): Promise<void> {
-    while (!this.running && this.waiting.length > 0) {
+    while (!this.running && !this.heldByCrash && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
       this.running = job;
       this.waiting.forEach((j) => this.emitQueued(j));
@@ -209,6 +215,7 @@ export class GenerationQueue {
     } catch (error) {
       const failure = toEaselError(error, 'GENERATION_FAILED');
       const cancelled = job.controller.signal.aborted || failure.code === 'CANCELLED';
+      if (failure.code === 'RUNNER_CRASHED') this.heldByCrash = true;
       const reason = cancelled ? new EaselError('CANCELLED', job.cancelReason ?? failure.message) : failure;
       await this.finish(job, cancelled ? 'cancelled' : 'failed', reason, startedAt);
     }

@@ -138,6 +138,27 @@ describe('GenerationQueue failures', () => {
     expect(runner().generations.map((r) => r.jobId)).toEqual(['job-1']);
   });
 
+  it('holds the queued jobs until a slow crash record lands, so they end with the crash as the reason', async () => {
+    const { queue, store, runner, manager, audit } = await createGenerationScenario();
+    for (const prompt of ['one', 'two', 'three']) await queue.start({ prompt });
+    await settle();
+
+    const release = audit.hold();
+    runner().crash({ code: null, signal: 'SIGSEGV' });
+    await settle();
+    await settle();
+    expect(store.records.get('job-2')?.status).toBe('queued');
+    release();
+    await settle();
+    await settle();
+
+    expect(manager.status()).toMatchObject({ state: 'ERROR' });
+    for (const id of ['job-2', 'job-3']) {
+      expect(store.records.get(id)).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/stopped.*SIGSEGV/) });
+    }
+    expect(runner().generations.map((r) => r.jobId)).toEqual(['job-1']);
+  });
+
   it('cancels a job whose model went away while it was being persisted', async () => {
     const { queue, store, manager } = await createGenerationScenario();
     const release = store.holdCreates();
