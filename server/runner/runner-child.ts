@@ -1,12 +1,19 @@
 // One forked runner process seen from the parent: typed sends that never throw, and a promise of its exit.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { RunnerExit } from '../core/ports.js';
 import { isChildMessage, type ChildMessage, type ParentMessage } from './protocol.js';
 
 /** The project runs TypeScript through tsx; resolved here so the child does not depend on the parent's cwd. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/**
+ * The runner's scheduling niceness. Its onnxruntime threads can take every core for seconds; a lower priority lets
+ * the server answer status requests and stream progress in between, at almost no cost to the runner.
+ */
+const RUNNER_NICENESS = 10;
 
 export class RunnerChild {
   readonly exited: Promise<RunnerExit>;
@@ -33,6 +40,13 @@ export class RunnerChild {
         if (this.process.pid === undefined) settle({ code: null, signal: null });
       });
     });
+    if (this.process.pid !== undefined) {
+      try {
+        setPriority(this.process.pid, RUNNER_NICENESS);
+      } catch {
+        // Not permitted on every system; the runner then competes with the server as an equal.
+      }
+    }
     this.process.on('message', (message: unknown) => {
       if (isChildMessage(message)) onMessage(message);
     });
