@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 
-/** What the web build is made from (app/ also imports the server's lifecycle lists); a file newer than the last build triggers a rebuild. */
-const WEB_SOURCES = ['app', 'public', 'next.config.js', 'package-lock.json', 'server/core/lifecycle/states.ts'];
+/** What the web build is made from (app/ also imports the server's lifecycle lists and the shared size format); a file newer than the last build triggers a rebuild. */
+const WEB_SOURCES = ['app', 'public', 'next.config.js', 'package-lock.json', 'server/core/lifecycle/states.ts', 'client/format-bytes.ts'];
 const BUILD_MARKER = join(root, '.next', 'BUILD_ID');
 
 const webPort = process.env.EASEL_WEB_PORT ?? '3000';

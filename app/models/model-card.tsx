@@ -5,7 +5,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorMessage } from '../_components/error-message';
 import { StateBadge } from '../_components/state-badge';
-import { formatBytes, formatTime } from '../_lib/format';
+import { formatBytes } from '../../client/format-bytes';
+import { formatTime } from '../_lib/format';
 import { useLiveStatus } from '../_lib/live-status';
 import { useTRPC, type ModelRecord } from '../_lib/trpc';
 

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { formatBytes, formatTime, table } from '../output.js';
+import { formatBytes } from '../../client/format-bytes.js';
+import { formatTime, table } from '../output.js';
 
 type ModelRow = { id: string; name: string; sizeBytes: number; sampleSize: number; description: { vaeScaleFactor: number }; loadCount: number; lastLoadedAt: Date | null };
 

@@ -45,9 +45,11 @@ export class GenerationQueue {
   private heldByCrash = false;
   private readonly events = new JobEvents();
   private readonly limit: number;
+  private readonly clock: Clock;
 
   constructor(private readonly deps: GenerationQueueDeps) {
     this.limit = deps.limit ?? 32;
+    this.clock = deps.clock ?? { now: () => new Date() };
     deps.subscribeStatus((status) => {
       this.heldByCrash = false;
       if (status.state === 'LOADED') {
@@ -186,13 +188,12 @@ export class GenerationQueue {
   }
 
   private async run(job: Job): Promise<void> {
-    const now = () => (this.deps.clock ?? { now: () => new Date() }).now();
     const pipeline = this.deps.pipeline();
     if (!pipeline || pipeline.epoch !== job.epoch) {
       await this.finish(job, 'cancelled', new EaselError('CANCELLED', job.cancelReason ?? 'The model was unloaded before the job started'));
       return;
     }
-    const startedAt = now();
+    const startedAt = this.clock.now();
     await this.deps.store.update(job.id, { status: 'running', startedAt });
     const totalSteps = job.request.steps;
     this.events.emit({ id: job.id, status: 'running', step: 0, totalSteps, etaMs: null });
@@ -208,7 +209,7 @@ export class GenerationQueue {
           this.events.emit(event);
         },
       });
-      const finishedAt = now();
+      const finishedAt = this.clock.now();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
       await this.deps.store.update(job.id, { status: 'done', durationMs, imagePath: job.request.outputPath, finishedAt });
       this.events.emit({ id: job.id, status: 'done', done: true, imageUrl: this.deps.imageUrl(job.id), seed: job.request.seed, durationMs });
@@ -222,7 +223,7 @@ export class GenerationQueue {
   }
 
   private async finish(job: Job, status: 'failed' | 'cancelled', error: EaselError, startedAt?: Date): Promise<void> {
-    const finishedAt = (this.deps.clock ?? { now: () => new Date() }).now();
+    const finishedAt = this.clock.now();
     const durationMs = startedAt ? finishedAt.getTime() - startedAt.getTime() : null;
     await this.deps.store.update(job.id, { status, error: error.message, finishedAt, durationMs });
     this.events.emit({ id: job.id, status, error: { code: error.code, message: error.message } });
