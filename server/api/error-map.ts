@@ -28,13 +28,14 @@ export function toTRPCError(error: EaselError): TRPCError {
   return new TRPCError({ code: TRPC_CODES[error.code], message: error.message, cause: error });
 }
 
+/** tRPC's own refusals of a malformed request (a GET to a mutation, a body too large…): the caller's to fix. */
+const CLIENT_MISTAKES = new Set<TRPC_ERROR_CODE_KEY>(['PARSE_ERROR', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'METHOD_NOT_SUPPORTED', 'UNSUPPORTED_MEDIA_TYPE']);
+
 /** The Easel code a client sees in `error.data.easelCode`, for any error tRPC reports. */
 export function easelCodeOf(error: TRPCError): EaselErrorCode {
   const cause = error.cause;
   if (cause instanceof EaselError) return cause.code;
-  if (cause instanceof ZodError || error.code === 'PARSE_ERROR' || error.code === 'BAD_REQUEST' || error.code === 'PAYLOAD_TOO_LARGE') {
-    return 'INVALID_INPUT';
-  }
+  if (cause instanceof ZodError || CLIENT_MISTAKES.has(error.code)) return 'INVALID_INPUT';
   if (error.code === 'NOT_FOUND') return 'NOT_FOUND';
   if (error.code === 'UNAUTHORIZED') return 'UNAUTHORIZED';
   return 'INTERNAL';

@@ -3,11 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter } from '../api/root.js';
 import { createHttpContext } from '../api/context.js';
 import type { Services } from '../api/services.js';
 import type { Logger } from '../core/ports.js';
+import { createQueryFastPath } from './query-fast-path.js';
 
 /** Largest request body accepted (a register path, a prompt, an init image later): 16 MiB. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -32,17 +34,19 @@ async function sendImage(res: ServerResponse, imagesDir: string, id: string): Pr
 
 export function createEaselServer(services: Services, options: { logger: Logger; imagesDir: string }): Server {
   const { logger, imagesDir } = options;
-  const trpc = createHTTPHandler({
+  const shared = {
     router: appRouter,
     basePath: '/trpc/',
-    maxBodySize: MAX_BODY_BYTES,
     createContext: createHttpContext(services),
-    onError({ error, path }) {
+    onError({ error, path }: { error: TRPCError; path: string | undefined }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('procedure failed', { path, message: error.message });
     },
-  });
+  };
+  const trpc = createHTTPHandler({ ...shared, maxBodySize: MAX_BODY_BYTES });
+  const trpcQuery = createQueryFastPath(shared);
   return createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     if (path === '/healthz') {
       const status = services.manager.status();
       sendJson(res, 200, { ok: true, state: status.state, modelId: status.modelId });
@@ -54,7 +58,7 @@ export function createEaselServer(services: Services, options: { logger: Logger;
       return;
     }
     if (path.startsWith('/trpc/')) {
-      trpc(req, res);
+      if (!trpcQuery(req, res, url)) trpc(req, res);
       return;
     }
     sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `Nothing at ${path}; the API is under /trpc` } });
