@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { Logger } from './core/ports.js';
+import type { ModelState } from './core/lifecycle/states.js';
 import { ModelManager } from './core/model-manager.js';
 import { WarmRunnerFactory } from './core/warm-runner-factory.js';
 import { openDatabase } from './db/open-database.js';
@@ -30,6 +31,9 @@ export interface RunningEasel {
   close(): Promise<void>;
 }
 
+/** States no load or unload is working in: a spare's boot then slows nothing the user waits for. */
+const SETTLED_STATES: ReadonlySet<ModelState> = new Set(['IDLE', 'LOADED', 'ERROR']);
+
 export async function startEasel(config: Config, logger: Logger): Promise<RunningEasel> {
   await mkdir(config.dataDir, { recursive: true });
   for (const root of config.modelRoots) await mkdir(root, { recursive: true });
@@ -45,7 +49,7 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   const registry = new ModelRegistry({
     roots: new ModelRoots(config.modelRoots),
     repository: models,
-    inspect: (path, signal) => inspectModel(runners, path, signal),
+    inspect: (path, signal) => inspectModel(runners, path, signal).finally(() => warm?.warm()),
     whileNotInUse: (id, action) => manager.whileNotInUse(id, action),
     defaultSampler: DEFAULT_SAMPLER,
   });
@@ -83,6 +87,10 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   });
   const { port } = server.address() as AddressInfo;
   warm?.warm();
+  // A spare taken by a load is replaced once the lifecycle settles, so its boot never slows that load.
+  manager.subscribe((status) => {
+    if (SETTLED_STATES.has(status.state)) setImmediate(() => warm?.warm());
+  });
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | null = null;
@@ -93,8 +101,9 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
       closing ??= (async () => {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await manager.shutdown();
+        // The spare first: the shutdown's last transition would otherwise ask for a new one.
         await warm?.close();
+        await manager.shutdown();
         await db.close();
       })();
       return closing;

@@ -1,5 +1,7 @@
 // Keeps one runner process started ahead of need, so a load does not wait for a process to boot (Node,
-// TypeScript loader, onnxruntime: about a second) and the fork itself happens outside the load.
+// TypeScript loader, onnxruntime: about a second) and the fork itself happens outside the load. The next spare
+// is started only when its owner calls warm() (once the lifecycle has settled), never during the load that took
+// the last one: its boot would compete with that load for the cores.
 import type { Runner, RunnerFactory } from './ports.js';
 
 export class WarmRunnerFactory implements RunnerFactory {
@@ -8,7 +10,7 @@ export class WarmRunnerFactory implements RunnerFactory {
 
   constructor(private readonly inner: RunnerFactory) {}
 
-  /** Starts the spare now (at server start), instead of on the first spawn. */
+  /** Starts a spare unless one is waiting: at server start, and whenever the lifecycle settles. */
   warm(): void {
     if (!this.spare && !this.closed) this.replenish();
   }
@@ -16,7 +18,6 @@ export class WarmRunnerFactory implements RunnerFactory {
   spawn(): Runner {
     const spare = this.spare;
     this.spare = null;
-    if (!this.closed) setImmediate(() => this.warm());
     return spare ?? this.inner.spawn();
   }
 

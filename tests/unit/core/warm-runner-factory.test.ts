@@ -4,7 +4,7 @@ import { FakeRunnerFactory } from '../../helpers/fake-runner.js';
 import { settle } from '../../helpers/scenario.js';
 
 describe('WarmRunnerFactory', () => {
-  it('hands out the runner started ahead, then starts the next one', async () => {
+  it('hands out the runner started ahead, and starts the next one only when asked to warm up', async () => {
     const processes = new FakeRunnerFactory();
     const warm = new WarmRunnerFactory(processes);
     warm.warm();
@@ -12,8 +12,19 @@ describe('WarmRunnerFactory', () => {
     const spare = processes.runners[0]!;
     expect(warm.spawn()).toBe(spare);
     await settle();
+    // The load that took the spare must not share the cores with the next one's boot.
+    expect(processes.runners).toHaveLength(1);
+    warm.warm();
     expect(processes.runners).toHaveLength(2);
     expect(warm.spawn()).toBe(processes.runners[1]);
+  });
+
+  it('keeps a single spare however often it is asked to warm up', () => {
+    const processes = new FakeRunnerFactory();
+    const warm = new WarmRunnerFactory(processes);
+    warm.warm();
+    warm.warm();
+    expect(processes.runners).toHaveLength(1);
   });
 
   it('starts a process on demand when no spare is ready', () => {
@@ -38,7 +49,7 @@ describe('WarmRunnerFactory', () => {
     const warm = new WarmRunnerFactory(processes);
     warm.warm();
     const owned = warm.spawn();
-    await settle();
+    warm.warm();
     const next = processes.runners[1]!;
     owned.kill();
     expect(warm.spawn()).toBe(next);
