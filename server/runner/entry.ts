@@ -9,6 +9,7 @@ import { openModel, releaseSessions } from './model-sessions.js';
 import { preparePipeline, type LoadedPipeline } from './pipeline/loaded-pipeline.js';
 import { isParentMessage, type ChildMessage, type ParentMessage } from './protocol.js';
 import { measureRunnerMemory } from './runner-memory.js';
+import { warmUpOnnxRuntime } from './onnx-warm-up.js';
 
 type Stage = 'idle' | 'loading' | 'loaded';
 
@@ -111,3 +112,6 @@ process.on('disconnect', () => {
   stopRequested = true;
   if (stage !== 'loading') void releaseAndExit();
 });
+
+// A runner usually waits (as the server's spare) before its load arrives: spend that time on onnxruntime's start-up.
+void warmUpOnnxRuntime();
