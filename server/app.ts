@@ -17,6 +17,7 @@ import { createGenerationRepository } from './db/generation-repository.js';
 import { GenerationQueue } from './core/generation/generation-queue.js';
 import { createProcessRunnerFactory } from './runner/process-runner.js';
 import { inspectModel } from './runner/inspect.js';
+import { bundleRunnerEntry } from './runner/runner-bundle.js';
 import { ModelRoots } from './registry/model-roots.js';
 import { ModelRegistry } from './registry/model-registry.js';
 import { ensureDemoModel } from './registry/demo-registration.js';
@@ -40,7 +41,11 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   const db = await openDatabase({ url: config.databaseUrl });
   const models = createModelRepository(db);
   const audit = createAuditLog(db);
-  const processes = createProcessRunnerFactory({ threads: config.threads });
+  const runnerEntry = await bundleRunnerEntry().catch((error: unknown) => {
+    logger.warn('could not bundle the runner; runners start through the TypeScript loader (slower)', { error: String(error) });
+    return undefined;
+  });
+  const processes = createProcessRunnerFactory({ threads: config.threads, entry: runnerEntry });
   const warm = config.warmRunner ? new WarmRunnerFactory(processes) : null;
   const runners = warm ?? processes;
   const manager = new ModelManager({ runners, audit, models, device: config.device, defaultSampler: DEFAULT_SAMPLER, logger });

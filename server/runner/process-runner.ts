@@ -26,7 +26,7 @@ export interface ProcessRunnerOptions {
   /** onnxruntime intra-op threads in the child (EASEL_THREADS); defaults to the child's own setting. */
   threads?: number;
   env?: NodeJS.ProcessEnv;
-  /** The child's entry file; tests swap in stand-ins. */
+  /** The child's entry: a .ts source runs through tsx, the server passes its bundle (runner-bundle.ts); tests swap in stand-ins. */
   entry?: string;
 }
 

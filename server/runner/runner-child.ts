@@ -22,7 +22,8 @@ export class RunnerChild {
 
   constructor(entry: string, env: NodeJS.ProcessEnv, onMessage: (message: ChildMessage) => void) {
     this.process = fork(entry, [], {
-      execArgv: ['--import', TSX_LOADER],
+      // A bundled entry (runner-bundle.ts) is plain JavaScript; the TypeScript sources need tsx.
+      execArgv: entry.endsWith('.ts') ? ['--import', TSX_LOADER] : [],
       env,
       // stdout/stderr go where the server's go, so native crash messages are never lost.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
