@@ -1,7 +1,7 @@
 // Preloaded into the GPU server by the benchmark (node --import): records the server's event-loop delay
 // without any change to the server. On SIGUSR2 it writes the delays since the previous signal, and the
 // process's memory after a full GC when --expose-gc is on, as one line on stderr, then starts a new window.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 export const PROBE_PREFIX = 'easel-loop-probe ';
 
@@ -17,13 +17,23 @@ export interface ProbeSnapshot {
   windowMs: number;
   loop: { count: number; maxMs: number; p99Ms: number; p50Ms: number; meanMs: number };
   memory: { rssBytes: number; heapUsedBytes: number; gcForced: boolean };
+  /** Garbage-collection pauses of the main thread in the window: a long one shows up as loop delay too. */
+  gc: { count: number; maxMs: number; totalMs: number };
 }
 
 function install(): void {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
-  let seq = 0;
   let windowStart = performance.now();
+  let gc = { count: 0, maxMs: 0, totalMs: 0 };
+  new PerformanceObserver((list) => {
+    // The forced collection at the end of a window is reported after it: it belongs to no window.
+    for (const entry of list.getEntries()) {
+      if (entry.startTime < windowStart) continue;
+      gc = { count: gc.count + 1, maxMs: Math.max(gc.maxMs, entry.duration), totalMs: gc.totalMs + entry.duration };
+    }
+  }).observe({ entryTypes: ['gc'] });
+  let seq = 0;
   process.on('SIGUSR2', () => {
     const loop = {
       count: histogram.count,
@@ -33,17 +43,20 @@ function install(): void {
       meanMs: histogram.count ? delayMs(histogram.mean) : 0,
     };
     const windowMs = performance.now() - windowStart;
-    const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
+    const pauses = gc;
+    const forceGc = (globalThis as { gc?: () => void }).gc;
+    forceGc?.();
     const usage = process.memoryUsage();
     const snapshot: ProbeSnapshot = {
       seq: ++seq,
       windowMs,
       loop,
-      memory: { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, gcForced: gc !== undefined },
+      memory: { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, gcForced: forceGc !== undefined },
+      gc: pauses,
     };
     // The forced GC belongs to no measured window.
     histogram.reset();
+    gc = { count: 0, maxMs: 0, totalMs: 0 };
     windowStart = performance.now();
     process.stderr.write(`${PROBE_PREFIX}${JSON.stringify(snapshot)}\n`);
   });

@@ -19,7 +19,7 @@ function ResultDetails({ generation, onReuseSeed }: { generation: Generation; on
     ['Guidance', String(generation.guidance)],
     ['Seed', String(generation.seed)],
     ['Size', `${generation.width} × ${generation.height}`],
-    ['Time', formatDuration(generation.durationMs)],
+    ['Time', generation.runMs === null ? formatDuration(generation.durationMs) : `${formatDuration(generation.durationMs)} (onnxruntime ${formatDuration(generation.runMs)})`],
   ];
   return (
     <>

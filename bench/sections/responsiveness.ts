@@ -20,6 +20,7 @@ const STATUS_TARGET = { op: '<=', limit: 10 } as const;
 
 interface Window {
   loop: ProbeSnapshot['loop'];
+  gc: ProbeSnapshot['gc'];
   windowMs: number;
   status: SteadyRateResult;
 }
@@ -37,20 +38,21 @@ async function measureWindow(server: BenchServer, pinger: ChildScript, work: () 
   pinger.send({ type: 'stop' } satisfies LoadClientCommand);
   const reply = await pinger.reply<Reply>();
   if (reply.type !== 'result') throw new Error(`the status pinger failed: ${JSON.stringify(reply)}`);
-  return { loop: snapshot.loop, windowMs: snapshot.windowMs, status: reply.result };
+  return { loop: snapshot.loop, gc: snapshot.gc, windowMs: snapshot.windowMs, status: reply.result };
 }
 
 function rows(label: string, windows: Window[], targeted = true): ResultRow[] {
   const latencies = windows.flatMap((w) => w.status.latenciesMs);
   const errors = windows.reduce((n, w) => n + w.status.errors, 0);
   const p99 = Math.max(...windows.map((w) => w.loop.p99Ms));
+  const longestGc = Math.max(...windows.map((w) => w.gc.maxMs));
   return [
     {
       metric: `GPU server event-loop delay during ${label}, max`,
       value: Math.max(...windows.map((w) => w.loop.maxMs)),
       unit: 'ms',
       ...(targeted ? { target: LOOP_TARGET } : {}),
-      note: `p99 ${formatValue(p99, 'ms')}`,
+      note: `p99 ${formatValue(p99, 'ms')}; longest GC pause ${formatValue(longestGc, 'ms')}`,
     },
     {
       metric: `models.status latency from a second process during ${label}, p99`,

@@ -65,7 +65,10 @@ async function collect(ctx: CommandContext, ids: string[], target: ImageTarget):
 }
 
 function resultLine(image: ImageResult): string {
-  if (image.status === 'done') return `${image.file}  seed ${image.seed}, ${image.width}×${image.height}, ${image.sampler}, ${image.steps} steps, ${formatDuration(image.durationMs)}`;
+  if (image.status === 'done') {
+    const onnxruntime = image.runMs === null ? '' : ` (onnxruntime ${formatDuration(image.runMs)})`;
+    return `${image.file}  seed ${image.seed}, ${image.width}×${image.height}, ${image.sampler}, ${image.steps} steps, ${formatDuration(image.durationMs)}${onnxruntime}`;
+  }
   return `${image.id}  ${image.status}: ${image.error ?? 'no reason given'}`;
 }
 

@@ -194,6 +194,8 @@ export interface GenerationRecord {
   modelId: string;
   status: GenerationStatus;
   durationMs: number | null;
+  /** Whole milliseconds inside onnxruntime run() calls; null until done, or when failed/cancelled. */
+  runMs: number | null;
   imagePath: string | null;
   error: string | null;
   startedAt: Date | null;
@@ -203,10 +205,10 @@ export interface GenerationRecord {
 /** A new request starts queued; id defaults to a random UUID, createdAt to now. */
 export type NewGeneration = Omit<
   GenerationRecord,
-  'id' | 'createdAt' | 'status' | 'durationMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'
+  'id' | 'createdAt' | 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'
 > & { id?: string; createdAt?: Date };
 
-export type GenerationUpdate = Partial<Pick<GenerationRecord, 'status' | 'durationMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'>>;
+export type GenerationUpdate = Partial<Pick<GenerationRecord, 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'>>;
 
 export interface GenerationStore {
   create(generation: NewGeneration): Promise<GenerationRecord>;

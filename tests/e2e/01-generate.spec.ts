@@ -56,6 +56,7 @@ test('generates a red circle on a blue background, with progress, parameters and
   const details = page.locator('dl').filter({ hasText: 'Sampler' });
   await expect(details).toContainText('EULER');
   await expect(details).toContainText('1234');
+  await expect(details.locator('div', { has: page.getByText('Time', { exact: true }) }).locator('dd')).toHaveText(/^[\d.]+ m?s \(onnxruntime [\d.]+ m?s\)$/);
   await page.getByLabel('Seed', { exact: true }).fill('');
   await page.getByRole('button', { name: 'Reuse seed', exact: true }).click();
   await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('1234');

@@ -20,6 +20,8 @@ test('registering a folder that is not a model shows the error next to the path 
 });
 
 test('a slow model registered through the UI can have its load cancelled', async ({ page, stack }, testInfo) => {
+  // This spec arranges its own state: the demo model loaded, so its card can't be removed.
+  await stack.api.models.load.mutate({ id: 'easel-demo' });
   await writeTinyModel(join(stack.modelsDir, 'slow-model'), { slow: true });
   await page.goto('/models');
   await page.getByLabel('Folder path').fill('slow-model');

@@ -27,11 +27,11 @@ export class HeldGeneration {
     }
   }
 
-  /** Reports the remaining steps and resolves with the requested output path. */
-  complete(): void {
+  /** Reports the remaining steps and resolves with the requested output path and `runMs` of onnxruntime time. */
+  complete(runMs = 0): void {
     this.advance(this.request.steps - this.step);
     this.settle('done');
-    this.resolve({ outputPath: this.request.outputPath, runMs: 0, totalMs: 0 });
+    this.resolve({ outputPath: this.request.outputPath, runMs, totalMs: runMs });
   }
 
   fail(message = 'onnxruntime: unet run failed'): void {

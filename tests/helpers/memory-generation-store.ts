@@ -25,6 +25,7 @@ export class MemoryGenerationStore implements GenerationStore {
       createdAt: generation.createdAt ?? this.clock.now(),
       status: 'queued',
       durationMs: null,
+      runMs: null,
       imagePath: null,
       error: null,
       startedAt: null,

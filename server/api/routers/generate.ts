@@ -11,7 +11,7 @@ const jobId = z.string().uuid('a generation id is a UUID');
 /** A job that ended before the subscriber came: its final event, rebuilt from the record. */
 function finalEvent(generation: GenerationView): JobEvent {
   if (generation.status === 'done') {
-    return { id: generation.id, status: 'done', done: true, imageUrl: generation.imageUrl!, seed: generation.seed, durationMs: generation.durationMs ?? 0 };
+    return { id: generation.id, status: 'done', done: true, imageUrl: generation.imageUrl!, seed: generation.seed, durationMs: generation.durationMs ?? 0, runMs: generation.runMs };
   }
   if (generation.status === 'failed' || generation.status === 'cancelled') {
     const code = generation.status === 'cancelled' ? 'CANCELLED' : 'GENERATION_FAILED';

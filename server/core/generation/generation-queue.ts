@@ -199,7 +199,7 @@ export class GenerationQueue {
     this.events.emit({ id: job.id, status: 'running', step: 0, totalSteps, etaMs: null });
     const firstStepAt = performance.now();
     try {
-      await pipeline.runner.generate(job.request, {
+      const result = await pipeline.runner.generate(job.request, {
         signal: job.controller.signal,
         onProgress: (progress) => {
           const elapsed = performance.now() - firstStepAt;
@@ -211,8 +211,9 @@ export class GenerationQueue {
       });
       const finishedAt = this.clock.now();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
-      await this.deps.store.update(job.id, { status: 'done', durationMs, imagePath: job.request.outputPath, finishedAt });
-      this.events.emit({ id: job.id, status: 'done', done: true, imageUrl: this.deps.imageUrl(job.id), seed: job.request.seed, durationMs });
+      const runMs = Math.round(result.runMs);
+      await this.deps.store.update(job.id, { status: 'done', durationMs, runMs, imagePath: job.request.outputPath, finishedAt });
+      this.events.emit({ id: job.id, status: 'done', done: true, imageUrl: this.deps.imageUrl(job.id), seed: job.request.seed, durationMs, runMs });
     } catch (error) {
       const failure = toEaselError(error, 'GENERATION_FAILED');
       const cancelled = job.controller.signal.aborted || failure.code === 'CANCELLED';

@@ -2,7 +2,8 @@
 export type JobEvent =
   | { id: string; status: 'queued'; position: number; step: 0; totalSteps: number; etaMs: null }
   | { id: string; status: 'running'; step: number; totalSteps: number; etaMs: number | null; previewPng?: string }
-  | { id: string; status: 'done'; done: true; imageUrl: string; seed: number; durationMs: number }
+  // runMs: milliseconds inside onnxruntime; null only for an image recorded before Easel kept that figure.
+  | { id: string; status: 'done'; done: true; imageUrl: string; seed: number; durationMs: number; runMs: number | null }
   | { id: string; status: 'failed' | 'cancelled'; error: { code: string; message: string } };
 
 export function isFinal(event: JobEvent): boolean {

@@ -9,7 +9,7 @@ const RED: [number, number, number] = [255, 0, 0];
 const BLUE: [number, number, number] = [0, 0, 255];
 const PROMPT = 'a red circle on a blue background';
 
-type Progress = { status: string; step?: number; totalSteps?: number; etaMs?: number | null; previewPng?: string; imageUrl?: string; error?: { code: string; message: string } };
+type Progress = { status: string; step?: number; totalSteps?: number; etaMs?: number | null; previewPng?: string; imageUrl?: string; durationMs?: number; runMs?: number; error?: { code: string; message: string } };
 
 describe('generation', () => {
   let dataDir: string;
@@ -85,6 +85,13 @@ describe('generation', () => {
     const record = await easel.client.generate.get.query({ id });
     expect(record).toMatchObject({ id, status: 'done', seed: 42, steps: 20, sampler: 'DPM_SOLVER_MULTISTEP', width: 512, height: 512, imageUrl: done.imageUrl });
     expect(record.durationMs).toBeGreaterThan(0);
+    // The onnxruntime share: whole milliseconds, inside the generation's duration, the same in the done event.
+    expect(Number.isInteger(record.runMs)).toBe(true);
+    expect(record.runMs).toBeGreaterThan(0);
+    expect(record.runMs).toBeLessThanOrEqual(record.durationMs!);
+    expect(done).toMatchObject({ durationMs: record.durationMs, runMs: record.runMs });
+    // A subscriber that comes after the end gets the done event rebuilt from the record.
+    expect(await follow(id)).toEqual([{ id, status: 'done', done: true, imageUrl: done.imageUrl, seed: 42, durationMs: record.durationMs, runMs: record.runMs }]);
   });
 
   it('gives the same bytes for the same seed, and records a drawn seed', async () => {
@@ -153,7 +160,7 @@ describe('generation', () => {
     expect(events.at(-1)!.status).toBe('cancelled');
     const lastStep = Math.max(...events.map((e) => e.step ?? 0));
     expect(lastStep).toBeLessThan(150);
-    expect((await easel.client.generate.get.query({ id })).status).toBe('cancelled');
+    expect(await easel.client.generate.get.query({ id })).toMatchObject({ status: 'cancelled', runMs: null });
 
     const next = await easel.client.generate.start.mutate({ prompt: PROMPT, steps: 4, width: 64, height: 64 });
     expect((await follow(next.id)).at(-1)!.status).toBe('done');
@@ -177,5 +184,6 @@ describe('generation', () => {
     }
     const page = await easel.client.history.generations.query({ status: 'cancelled' });
     expect(page.items.map((g) => g.id)).toEqual(expect.arrayContaining([running.id, ...queued.ids]));
+    expect(page.items.every((g) => g.runMs === null)).toBe(true);
   });
 });

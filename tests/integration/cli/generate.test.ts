@@ -11,7 +11,18 @@ import { json, runCli, runCliInTerminal, startCli, type CliOptions } from './cli
 const YELLOW: [number, number, number] = [255, 255, 0];
 const BLACK: [number, number, number] = [0, 0, 0];
 
-type Image = { id: string; status: string; seed: number; width: number; height: number; file: string | null; imageUrl?: string; error: string | null };
+type Image = {
+  id: string;
+  status: string;
+  seed: number;
+  width: number;
+  height: number;
+  file: string | null;
+  imageUrl?: string;
+  error: string | null;
+  durationMs: number | null;
+  runMs: number | null;
+};
 type CliFailure = { error: { code: string; message: string; exitCode: number } };
 
 describe('the easel command: generate', () => {
@@ -51,7 +62,7 @@ describe('the easel command: generate', () => {
     expect((await easelCli('load', 'easel-demo')).code).toBe(0);
     const result = await easelCli('generate', 'a yellow star on a black background', '-o', 'star.png', '--steps', '12');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/star\.png {2}seed \d+, 512×512, DPM_SOLVER_MULTISTEP, 12 steps/);
+    expect(result.stdout).toMatch(/star\.png {2}seed \d+, 512×512, DPM_SOLVER_MULTISTEP, 12 steps, [\d.]+ m?s \(onnxruntime [\d.]+ m?s\)$/m);
     expect(result.stderr).toMatch(/image 1\/1: done/);
     const pixels = await readPng(await readFile(join(outDir, 'star.png')));
     expect([pixels.width, pixels.height]).toEqual([512, 512]);
@@ -78,6 +89,11 @@ describe('the easel command: generate', () => {
     expect(images.map((i) => i.file)).toEqual(images.map((i) => join(outDir, 'many', `${i.id}.png`)));
     expect((await readdir(join(outDir, 'many'))).sort()).toEqual(images.map((i) => `${i.id}.png`).sort());
     expect(images[0]!.imageUrl).toBe(`/images/${images[0]!.id}.png`);
+    for (const image of images) {
+      expect(Number.isInteger(image.runMs)).toBe(true);
+      expect(image.runMs).toBeGreaterThan(0);
+      expect(image.runMs).toBeLessThanOrEqual(image.durationMs!);
+    }
 
     const history = json<{ items: Array<{ id: string }> }>(await easelCli('history', '--generations', '--limit', '2', '--json'));
     expect(history.items.map((g) => g.id).sort()).toEqual(images.map((i) => i.id).sort());
@@ -122,6 +138,9 @@ describe('the easel command: generate', () => {
     expect(items.every((g) => g.prompt === 'a red circle' && g.steps === 150)).toBe(true);
     expect(items.map((g) => g.status)).toContain('cancelled');
     expect(items.every((g) => g.status === 'done' || g.status === 'cancelled')).toBe(true);
-    for (const g of items.filter((i) => i.status === 'cancelled')) expect(result.stdout).toMatch(new RegExp(`${g.id} {2}cancelled`));
+    for (const g of items.filter((i) => i.status === 'cancelled')) {
+      expect(result.stdout).toMatch(new RegExp(`${g.id} {2}cancelled`));
+      expect(g.runMs).toBeNull();
+    }
   });
 });

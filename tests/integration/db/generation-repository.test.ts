@@ -34,7 +34,7 @@ describe.each(TEST_DATABASES)('the generation repository on $name', (kind) => {
     const repo = createGenerationRepository(db);
     const created = await repo.create(request({ strength: 0.6 }));
     expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(created).toMatchObject({ ...request({ strength: 0.6 }), status: 'queued', durationMs: null, imagePath: null, error: null });
+    expect(created).toMatchObject({ ...request({ strength: 0.6 }), status: 'queued', durationMs: null, runMs: null, imagePath: null, error: null });
     expect(created.startedAt).toBeNull();
     expect(created.finishedAt).toBeNull();
     expect(await repo.get(created.id)).toEqual(created);
@@ -55,8 +55,17 @@ describe.each(TEST_DATABASES)('the generation repository on $name', (kind) => {
     const repo = createGenerationRepository(db);
     const { id } = await repo.create(request());
     await repo.update(id, { status: 'running', startedAt: new Date(T0) });
-    const done = await repo.update(id, { status: 'done', finishedAt: new Date(T0 + 1500), durationMs: 1500, imagePath: 'images/x.png' });
-    expect(done).toMatchObject({ status: 'done', startedAt: new Date(T0), finishedAt: new Date(T0 + 1500), durationMs: 1500, imagePath: 'images/x.png' });
+    const done = await repo.update(id, { status: 'done', finishedAt: new Date(T0 + 1500), durationMs: 1500, runMs: 1320, imagePath: 'images/x.png' });
+    expect(done).toMatchObject({ status: 'done', startedAt: new Date(T0), finishedAt: new Date(T0 + 1500), durationMs: 1500, runMs: 1320, imagePath: 'images/x.png' });
+    expect(await repo.get(id)).toEqual(done);
+  });
+
+  it('keeps the onnxruntime time null for a generation that failed', async () => {
+    const repo = createGenerationRepository(db);
+    const { id } = await repo.create(request());
+    await repo.update(id, { status: 'running', startedAt: new Date(T0) });
+    const failed = await repo.update(id, { status: 'failed', finishedAt: new Date(T0 + 400), durationMs: 400, error: 'unet: out of memory' });
+    expect(failed).toMatchObject({ status: 'failed', durationMs: 400, runMs: null });
   });
 
   it('answers NOT_FOUND naming the id for an unknown generation', async () => {

@@ -39,7 +39,7 @@ describe('GenerationQueue.cancel', () => {
     expect(held.settled).toBe('cancelled');
     expect(result).toEqual({ cancelled: true, generation: expect.objectContaining({ status: 'cancelled', error: 'Stopped from the admin page' }) });
     expect(store.statuses.get('job-1')).toEqual(['queued', 'running', 'cancelled']);
-    expect(store.records.get('job-1')).toMatchObject({ imagePath: null, durationMs: 0 });
+    expect(store.records.get('job-1')).toMatchObject({ imagePath: null, durationMs: 0, runMs: null });
     expect(events('job-1').at(-1)).toEqual(cancelledEvent('job-1', 'Stopped from the admin page'));
 
     await settle();
@@ -72,7 +72,7 @@ describe('GenerationQueue failures', () => {
     await settle();
 
     expect(await queue.get('job-1')).toMatchObject({ status: 'failed', error: 'unet: out of memory' });
-    expect(store.records.get('job-1')?.imagePath).toBeNull();
+    expect(store.records.get('job-1')).toMatchObject({ imagePath: null, runMs: null });
     expect(events('job-1').at(-1)).toEqual({ id: 'job-1', status: 'failed', error: { code: 'GENERATION_FAILED', message: 'unet: out of memory' } });
     runner().requireGenerating().complete();
     await settle();

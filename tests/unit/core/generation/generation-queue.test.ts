@@ -22,7 +22,7 @@ describe('GenerationQueue.start', () => {
     expect(store.records.size).toBe(0);
   });
 
-  it('persists a job queued, then running, then done with its duration and image path', async () => {
+  it('persists a job queued, then running, then done with its duration, onnxruntime time and image path', async () => {
     const { queue, store, clock, runner } = await createGenerationScenario();
     const started = await queue.start({ prompt: 'a fox', seed: 5, steps: 4 });
     expect(started).toEqual({ id: 'job-1', ids: ['job-1'] });
@@ -31,7 +31,7 @@ describe('GenerationQueue.start', () => {
     expect(await queue.get('job-1')).toMatchObject({ status: 'running', startedAt: clock.now() });
 
     clock.advance(1500);
-    runner().requireGenerating().complete();
+    runner().requireGenerating().complete(1234.6);
     await settle();
 
     expect(store.statuses.get('job-1')).toEqual(['queued', 'running', 'done']);
@@ -48,6 +48,7 @@ describe('GenerationQueue.start', () => {
       strength: null,
       modelId: 'A',
       durationMs: 1500,
+      runMs: 1235,
       imagePath: '/data/images/job-1.png',
       error: null,
       finishedAt: clock.now(),
@@ -133,7 +134,7 @@ describe('GenerationQueue order', () => {
     runner().requireGenerating().advance(1);
     runner().requireGenerating().advance(1, 'UE5HUFJFVklFVw==');
     clock.advance(300);
-    runner().requireGenerating().complete();
+    runner().requireGenerating().complete(250);
     await settle();
 
     const queued = (id: string, position: number) => ({ id, status: 'queued', position, step: 0, totalSteps: 3, etaMs: null });
@@ -143,7 +144,7 @@ describe('GenerationQueue order', () => {
       { id: 'job-1', status: 'running', step: 1, totalSteps: 3, etaMs: expect.any(Number) },
       { id: 'job-1', status: 'running', step: 2, totalSteps: 3, etaMs: expect.any(Number), previewPng: 'data:image/png;base64,UE5HUFJFVklFVw==' },
       { id: 'job-1', status: 'running', step: 3, totalSteps: 3, etaMs: 0 },
-      { id: 'job-1', status: 'done', done: true, imageUrl: '/images/job-1.png', seed: 1, durationMs: 300 },
+      { id: 'job-1', status: 'done', done: true, imageUrl: '/images/job-1.png', seed: 1, durationMs: 300, runMs: 250 },
     ]);
     expect(events('job-2').slice(0, 2)).toEqual([queued('job-2', 1), { id: 'job-2', status: 'running', step: 0, totalSteps: 3, etaMs: null }]);
     expect(events('job-3')).toEqual([queued('job-3', 2), queued('job-3', 1)]);

@@ -3,7 +3,7 @@ import { isFinal, JobEvents, type JobEvent } from '../../../../server/core/gener
 
 const queued = (id: string, position = 1): JobEvent => ({ id, status: 'queued', position, step: 0, totalSteps: 20, etaMs: null });
 const running = (id: string, step: number): JobEvent => ({ id, status: 'running', step, totalSteps: 20, etaMs: 100 });
-const done = (id: string): JobEvent => ({ id, status: 'done', done: true, imageUrl: `/images/${id}.png`, seed: 1, durationMs: 5 });
+const done = (id: string): JobEvent => ({ id, status: 'done', done: true, imageUrl: `/images/${id}.png`, seed: 1, durationMs: 5, runMs: 4 });
 const cancelled = (id: string): JobEvent => ({ id, status: 'cancelled', error: { code: 'CANCELLED', message: 'Cancelled on request' } });
 
 describe('JobEvents', () => {
