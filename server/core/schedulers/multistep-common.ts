@@ -95,7 +95,15 @@ export function predictX0Into(
   return as;
 }
 
-/** out = a·sample + Σ b_k·m_k + c·noise, in one pass per term and no temporaries. */
+interface Term {
+  m: Float32Array;
+  w: number;
+}
+
+/**
+ * out = a·sample + c·noise, then + b_k·m_k for each term in order. Each partial sum is rounded to float32, as storing
+ * it after every term did, so doing two terms per pass over the arrays changes no bit of the result.
+ */
 export function combineInto(
   sample: Float32Array,
   a: number,
@@ -104,15 +112,47 @@ export function combineInto(
   noise: Float32Array | null,
   c: number,
 ): Float32Array {
+  // Zero weights are skipped rather than added: 0·m would turn a −0 sum into +0 and an infinite m into NaN.
+  const live = terms.flatMap((m, k) => (weights[k] === 0 ? [] : [{ m, w: weights[k]! }]));
   const out = new Float32Array(sample.length);
-  for (let i = 0; i < out.length; i++) out[i] = a * sample[i]! + (noise ? c * noise[i]! : 0);
-  for (let k = 0; k < terms.length; k++) {
-    const m = terms[k]!;
-    const w = weights[k]!;
-    if (w === 0) continue;
-    for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * m[i]!;
-  }
+  // Stands in for a missing term; the passes never read it.
+  const none: Term = { m: sample, w: 0 };
+  startCombination(out, sample, a, noise, c, live.length, live[0] ?? none, live[1] ?? none);
+  for (let j = 2; j < live.length; j += 2) addTerms(out, live.length - j, live[j]!, live[j + 1] ?? none);
   return out;
+}
+
+const fround = Math.fround;
+
+/** The first pass: the base and up to `count` (at most two) terms, which is all DPM-Solver and DEIS steps have. */
+function startCombination(
+  out: Float32Array,
+  sample: Float32Array,
+  a: number,
+  noise: Float32Array | null,
+  c: number,
+  count: number,
+  first: Term,
+  second: Term,
+): void {
+  const { m: p, w: wp } = first;
+  const { m: q, w: wq } = second;
+  for (let i = 0; i < out.length; i++) {
+    let v = fround(a * sample[i]! + (noise === null ? 0 : c * noise[i]!));
+    if (count > 0) v = fround(v + wp * p[i]!);
+    if (count > 1) v = v + wq * q[i]!;
+    out[i] = v;
+  }
+}
+
+/** One more pass adding the next term, or the next two when `count` > 1. */
+function addTerms(out: Float32Array, count: number, first: Term, second: Term): void {
+  const { m: p, w: wp } = first;
+  const { m: q, w: wq } = second;
+  for (let i = 0; i < out.length; i++) {
+    const v = fround(out[i]! + wp * p[i]!);
+    out[i] = count > 1 ? v + wq * q[i]! : v;
+  }
 }
 
 /** α_t·x0 + σ_t·noise at the schedule's sigma for t: the forward process in the solvers' parameterisation. */

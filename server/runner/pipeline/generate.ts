@@ -7,7 +7,7 @@ import type { GenerationProgress, GenerationRequest, GenerationResult } from '..
 import { createGaussianRandom, createScheduler } from '../../core/schedulers/index.js';
 import { denoise } from './denoise-loop.js';
 import { usesGuidance } from './guidance.js';
-import { writePng } from './image-codec.js';
+import { writeImagePng } from './image-codec.js';
 import { startingPoint } from './initial-latents.js';
 import type { LoadedPipeline } from './loaded-pipeline.js';
 import { previewPngBase64 } from './preview.js';
@@ -56,13 +56,13 @@ export async function generateImage(pipeline: LoadedPipeline, request: Generatio
       await stopIfCancelled();
       const progress: GenerationProgress = { step, totalSteps };
       if (pipeline.preview && request.previewEvery > 0 && step % request.previewEvery === 0) {
-        progress.previewPngBase64 = await previewPngBase64(predicted ?? current, pipeline.preview, latentHeight, latentWidth);
+        progress.previewPngBase64 = previewPngBase64(predicted ?? current, pipeline.preview, latentHeight, latentWidth);
       }
       hooks.progress(progress);
     },
   });
 
   const image = await decodeLatents(pipeline, latents, latentHeight, latentWidth, clock);
-  await writePng(request.outputPath, image.rgb, image.width, image.height);
+  await writeImagePng(request.outputPath, image.chw, image.width, image.height);
   return { outputPath: request.outputPath, runMs: clock.runMs, totalMs: performance.now() - started };
 }

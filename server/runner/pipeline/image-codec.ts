@@ -1,34 +1,34 @@
-// Pixels in and out of the pipeline with sharp: PNG encoding of RGB bytes, and an initial image as the VAE input.
+// Pixels in and out of the pipeline: a VAE output as PNG rows and the output file, and an initial image (read with
+// sharp) as the VAE input.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp from 'sharp';
 import { EaselError } from '../../core/errors.js';
-
-/** Fixed options and no metadata, so the same pixels always give the same bytes. */
-export function encodePng(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(rgb, { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 6, adaptiveFiltering: false, palette: false })
-    .toBuffer();
-}
-
-export async function writePng(path: string, rgb: Uint8Array, width: number, height: number): Promise<void> {
-  const png = await encodePng(rgb, width, height);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, png);
-}
+import { encodePng, type RowWriter } from './png-encoder.js';
 
 /**
- * RGB bytes (HWC) of a VAE output [3 × height × width] in [-1, 1]: (x/2 + 0.5)·255, clamped to [0, 255] and
- * rounded half to even (as numpy's round in diffusers' numpy_to_pil) — which a Uint8ClampedArray store does.
+ * RGB rows of a VAE output [3 × height × width] in [-1, 1]: (x/2 + 0.5)·255, clamped to [0, 255] and rounded half
+ * to even (as numpy's round in diffusers' numpy_to_pil), which the row's Uint8ClampedArray store does.
  */
-export function chwToRgb(chw: Float32Array, height: number, width: number): Uint8Array {
+export function chwRows(chw: Float32Array, width: number, height: number): RowWriter {
   const plane = height * width;
-  const rgb = new Uint8ClampedArray(plane * 3);
-  for (let c = 0; c < 3; c++) {
-    const base = c * plane;
-    for (let p = 0, o = c; p < plane; p++, o += 3) rgb[o] = chw[base + p]! * 127.5 + 127.5;
+  if (chw.length !== plane * 3) {
+    throw new EaselError('GENERATION_FAILED', `${chw.length} values are not a 3 × ${height} × ${width} image`);
   }
-  return new Uint8Array(rgb.buffer);
+  return (y, row) => {
+    for (let x = 0, p = y * width, o = 0; x < width; x++, p++, o += 3) {
+      row[o] = chw[p]! * 127.5 + 127.5;
+      row[o + 1] = chw[plane + p]! * 127.5 + 127.5;
+      row[o + 2] = chw[2 * plane + p]! * 127.5 + 127.5;
+    }
+  };
+}
+
+/** Writes a VAE output [3 × height × width] in [-1, 1] as a PNG file, creating its folder. */
+export async function writeImagePng(path: string, chw: Float32Array, width: number, height: number): Promise<void> {
+  const png = encodePng(width, height, chwRows(chw, width, height));
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, png);
 }
 
 /**

@@ -1,5 +1,5 @@
 // Cheap progress previews: a linear latent → RGB map at latent resolution, PNG-encoded, instead of a VAE decode.
-import { encodePng } from './image-codec.js';
+import { encodePng, rgbRows } from './png-encoder.js';
 
 /** factors[channel][rgb] applied to scaled latents, plus a bias per colour; the result is in about [-1, 1]. */
 export interface LatentRgbMap {
@@ -48,7 +48,6 @@ export function latentToRgb(latents: Float32Array, map: LatentRgbMap, height: nu
   return rgb;
 }
 
-export async function previewPngBase64(latents: Float32Array, map: LatentRgbMap, height: number, width: number): Promise<string> {
-  const png = await encodePng(latentToRgb(latents, map, height, width), width, height);
-  return png.toString('base64');
+export function previewPngBase64(latents: Float32Array, map: LatentRgbMap, height: number, width: number): string {
+  return encodePng(width, height, rgbRows(latentToRgb(latents, map, height, width), width, height)).toString('base64');
 }

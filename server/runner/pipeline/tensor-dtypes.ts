@@ -99,9 +99,11 @@ export class SampleFeed {
 
   tensorFor(sample: Float32Array): ort.Tensor {
     if (!this.buffer || !this.reused) return new ort.Tensor('float32', sample, this.dims);
-    for (let offset = 0; offset < this.buffer.length; offset += sample.length) {
-      if (this.buffer instanceof Uint16Array) writeFloat16(sample, this.buffer, offset);
-      else this.buffer.set(sample, offset);
+    // Converted once: the other batch entries copy the first one's bits.
+    if (this.buffer instanceof Uint16Array) writeFloat16(sample, this.buffer);
+    else this.buffer.set(sample);
+    for (let offset = sample.length; offset < this.buffer.length; offset += sample.length) {
+      this.buffer.copyWithin(offset, 0, sample.length);
     }
     return this.reused;
   }

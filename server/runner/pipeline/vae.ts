@@ -1,18 +1,20 @@
-// The VAE ends of the pipeline: scaled latents → RGB pixels, and an image → scaled latents for image-to-image.
+// The VAE ends of the pipeline: scaled latents → an image, and an image → scaled latents for image-to-image.
 import { EaselError } from '../../core/errors.js';
-import { chwToRgb } from './image-codec.js';
 import type { LoadedPipeline } from './loaded-pipeline.js';
 import type { RunClock } from './run-clock.js';
 import { floatTensor, readFloats } from './tensor-dtypes.js';
 
-/** RGB bytes (HWC) of the image the scaled latents [1, C, h, w] stand for; they are divided by scaling_factor first. */
+/**
+ * The image [3 × height × width] in about [-1, 1] that the scaled latents [1, C, h, w] stand for; they are divided
+ * by scaling_factor first.
+ */
 export async function decodeLatents(
   pipeline: LoadedPipeline,
   latents: Float32Array,
   latentHeight: number,
   latentWidth: number,
   clock: RunClock,
-): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+): Promise<{ chw: Float32Array; width: number; height: number }> {
   const { model, io } = pipeline;
   const unscaled = new Float32Array(latents.length);
   const inverse = 1 / model.vaeScalingFactor;
@@ -25,7 +27,7 @@ export async function decodeLatents(
   if (batch !== 1 || channels !== 3 || height === undefined || width === undefined) {
     throw new EaselError('GENERATION_FAILED', `vae_decoder returned shape [${image!.dims.join(', ')}]; expected [1, 3, height, width]`);
   }
-  return { rgb: chwToRgb(pixels, height, width), width, height };
+  return { chw: pixels, width, height };
 }
 
 /**

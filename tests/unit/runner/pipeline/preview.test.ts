@@ -38,7 +38,7 @@ describe('latent previews', () => {
   it('encodes the preview as a PNG at latent resolution', async () => {
     const map = latentRgbMap(demoVaeConfig, 4)!;
     const latent = Float32Array.from(demoLatent(prompt, 8, 12));
-    const png = Buffer.from(await previewPngBase64(latent, map, 8, 12), 'base64');
+    const png = Buffer.from(previewPngBase64(latent, map, 8, 12), 'base64');
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     expect(info).toMatchObject({ width: 12, height: 8, channels: 3, format: 'raw' });
     expect([...data]).toEqual([...latentToRgb(latent, map, 8, 12)]);
