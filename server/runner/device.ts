@@ -22,8 +22,15 @@ export function threadCount(env: Readonly<Record<string, string | undefined>>): 
   return threads;
 }
 
+/**
+ * Threads that finished their share of an operator sleep instead of busy-waiting for the next one: spinning kept
+ * every core busy between operators, taking CPU from the runner's own JavaScript (sampler, image encoding) and from
+ * the GPU server, at a nice level that does not stop busy-waiting from filling the gaps.
+ */
+const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+
 export function sessionOptions(device: Device, threads: number): InferenceSession.SessionOptions {
-  return { executionProviders: [device], intraOpNumThreads: threads, graphOptimizationLevel: 'all' };
+  return { executionProviders: [device], intraOpNumThreads: threads, graphOptimizationLevel: 'all', extra: NO_SPINNING };
 }
 
 const HINTS: Array<{ device: Device; pattern: RegExp; hint: string }> = [
