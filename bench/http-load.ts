@@ -77,10 +77,21 @@ export interface SteadyRateResult {
  * Sends one request every `intervalMs` whether or not earlier ones were answered (so a stalled server shows as
  * latency, not as fewer samples), until `stop` resolves or `maxDurationMs` passes.
  */
-export async function steadyRate(options: { url: string; intervalMs: number; maxDurationMs: number; stop: Promise<void> }): Promise<SteadyRateResult> {
+export async function steadyRate(options: {
+  url: string;
+  intervalMs: number;
+  maxDurationMs: number;
+  stop: Promise<void>;
+  /** Requests sent one after another first and not counted: they open the connection and warm up both ends. */
+  warmUp?: number;
+  /** Called once the warm-up is over and the counted requests begin. */
+  onStarted?: () => void;
+}): Promise<SteadyRateResult> {
   const url = loopbackUrl(options.url);
   const maxDurationMs = boundedDuration(options.maxDurationMs);
   const agent = new Agent({ keepAlive: true });
+  for (let i = 0; i < (options.warmUp ?? 0); i++) await get(url, agent);
+  options.onStarted?.();
   const latenciesMs: number[] = [];
   let errors = 0;
   const inFlight = new Set<Promise<void>>();

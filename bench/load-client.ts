@@ -7,6 +7,9 @@ export type LoadClientCommand =
   | { type: 'steady'; url: string; intervalMs: number; maxDurationMs: number }
   | { type: 'stop' };
 
+/** A new connection's first requests are several times slower on both ends (handshake, code not yet compiled). */
+const WARM_UP_REQUESTS = 10;
+
 let stop: () => void = () => undefined;
 
 async function run(command: LoadClientCommand): Promise<unknown> {
@@ -15,10 +18,8 @@ async function run(command: LoadClientCommand): Promise<unknown> {
       return closedLoop(command);
     case 'steady': {
       const stopped = new Promise<void>((resolve) => (stop = resolve));
-      const running = steadyRate({ ...command, stop: stopped });
-      // Sent once the first request is on its way, so the parent opens no window before the load does.
-      process.send!({ type: 'started' });
-      return running;
+      // 'started' goes out once the warm-up is over, so the parent opens no window before the counted requests.
+      return steadyRate({ ...command, stop: stopped, warmUp: WARM_UP_REQUESTS, onStarted: () => process.send!({ type: 'started' }) });
     }
     case 'stop':
       stop();

@@ -9,6 +9,7 @@ import type { Logger } from './core/ports.js';
 import type { ModelState } from './core/lifecycle/states.js';
 import { ModelManager } from './core/model-manager.js';
 import { WarmRunnerFactory } from './core/warm-runner-factory.js';
+import { IdleTask } from './core/idle-task.js';
 import { openDatabase } from './db/open-database.js';
 import { createAuditLog } from './db/audit-log.js';
 import { listTransitions } from './db/transition-history.js';
@@ -32,8 +33,10 @@ export interface RunningEasel {
   close(): Promise<void>;
 }
 
-/** States no load or unload is working in: a spare's boot then slows nothing the user waits for. */
-const SETTLED_STATES: ReadonlySet<ModelState> = new Set(['IDLE', 'LOADED', 'ERROR']);
+/** States a load or an unload is working in. */
+const TRANSITIONAL_STATES: ReadonlySet<ModelState> = new Set(['LOADING', 'UNLOADING']);
+/** How long the server must be quiet before it starts a spare runner (see idle-task.ts). */
+const SPARE_AFTER_QUIET_MS = 1000;
 
 export async function startEasel(config: Config, logger: Logger): Promise<RunningEasel> {
   await mkdir(config.dataDir, { recursive: true });
@@ -50,11 +53,18 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   const runners = warm ?? processes;
   const manager = new ModelManager({ runners, audit, models, device: config.device, defaultSampler: DEFAULT_SAMPLER, logger });
   await manager.start();
+  // The next spare runner starts once the server is quiet (`generations` is read only when the timer fires).
+  const spareWhenQuiet = new IdleTask({
+    busy: () => TRANSITIONAL_STATES.has(manager.status().state) || generations.busy,
+    task: () => warm?.warm(),
+    quietMs: SPARE_AFTER_QUIET_MS,
+  });
+  manager.subscribe(() => spareWhenQuiet.poke());
 
   const registry = new ModelRegistry({
     roots: new ModelRoots(config.modelRoots),
     repository: models,
-    inspect: (path, signal) => inspectModel(runners, path, signal).finally(() => warm?.warm()),
+    inspect: (path, signal) => inspectModel(runners, path, signal).finally(() => spareWhenQuiet.poke()),
     whileNotInUse: (id, action) => manager.whileNotInUse(id, action),
     defaultSampler: DEFAULT_SAMPLER,
   });
@@ -73,6 +83,7 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
     randomSeed: () => randomInt(0, 2 ** 32),
     logger,
     limit: config.queueLimit,
+    onDrained: () => spareWhenQuiet.poke(),
   });
 
   const services: Services = {
@@ -92,10 +103,6 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   });
   const { port } = server.address() as AddressInfo;
   warm?.warm();
-  // A spare taken by a load is replaced once the lifecycle settles, so its boot never slows that load.
-  manager.subscribe((status) => {
-    if (SETTLED_STATES.has(status.state)) setImmediate(() => warm?.warm());
-  });
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | null = null;
@@ -107,6 +114,7 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         // The spare first: the shutdown's last transition would otherwise ask for a new one.
+        spareWhenQuiet.stop();
         await warm?.close();
         await manager.shutdown();
         await db.close();

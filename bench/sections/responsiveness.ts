@@ -17,6 +17,8 @@ const STATUS_INTERVAL_MS = 20;
 const WINDOW_LIMIT_MS = 110_000;
 const LOOP_TARGET = { op: '<=', limit: 20 } as const;
 const STATUS_TARGET = { op: '<=', limit: 10 } as const;
+/** A pause after each load or unload, as between a person's clicks, so windows do not overlap the last action. */
+const SETTLE_MS = 2000;
 
 interface Window {
   loop: ProbeSnapshot['loop'];
@@ -29,14 +31,16 @@ type Reply = { type: 'started' } | { type: 'result'; result: SteadyRateResult } 
 
 /** Runs `work` with the status pinger going and the loop probe's window around it. */
 async function measureWindow(server: BenchServer, pinger: ChildScript, work: () => Promise<unknown>): Promise<Window> {
+  // Opens the window (and runs the snapshot's full GC) before the pinger's counted requests begin.
+  await server.snapshot();
   pinger.send({ type: 'steady', url: `${server.trpcUrl}/models.status`, intervalMs: STATUS_INTERVAL_MS, maxDurationMs: WINDOW_LIMIT_MS } satisfies LoadClientCommand);
   const started = await pinger.reply<Reply>();
   if (started.type !== 'started') throw new Error(`the status pinger did not start: ${JSON.stringify(started)}`);
-  await server.snapshot();
   await work();
-  const snapshot = await server.snapshot();
+  // The pinger stops before the snapshot: taking one runs a full GC in the server, which belongs to no window.
   pinger.send({ type: 'stop' } satisfies LoadClientCommand);
   const reply = await pinger.reply<Reply>();
+  const snapshot = await server.snapshot();
   if (reply.type !== 'result') throw new Error(`the status pinger failed: ${JSON.stringify(reply)}`);
   return { loop: snapshot.loop, gc: snapshot.gc, windowMs: snapshot.windowMs, status: reply.result };
 }
@@ -73,15 +77,22 @@ export const responsiveness: Section = {
     const repetitions = settings.quick ? 1 : 3;
     const pinger = startChildScript('load-client.ts');
     try {
+      // One load and a short generation first: the server's first use of each code path (compiling it, Prisma
+      // planning each query shape) is a one-off, not how it behaves while serving.
+      await client.models.load.mutate({ id: model.id });
+      await generateAll(client, { prompt: 'warm-up', steps: 2, seed: 1 }, 1);
       await client.models.unload.mutate();
+      await sleep(SETTLE_MS);
       // The control: the same probe and pinger with the server idle, so what the machine itself adds is visible.
       const idle = [await measureWindow(server!, pinger, () => sleep(settings.quick ? 2000 : 5000))];
       const loads: Window[] = [];
       for (let i = 0; i < repetitions; i++) {
         loads.push(await measureWindow(server!, pinger, () => client.models.load.mutate({ id: model.id })));
         await client.models.unload.mutate();
+        await sleep(SETTLE_MS);
       }
       await client.models.load.mutate({ id: model.id });
+      await sleep(SETTLE_MS);
       const generations: Window[] = [];
       for (let i = 0; i < repetitions; i++) {
         const settingsOfJob = { prompt: 'a green square at the top left on a yellow background', steps: 20, seed: 7 + i };

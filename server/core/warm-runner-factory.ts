@@ -1,7 +1,7 @@
 // Keeps one runner process started ahead of need, so a load does not wait for a process to boot (Node,
 // TypeScript loader, onnxruntime: about a second) and the fork itself happens outside the load. The next spare
-// is started only when its owner calls warm() (once the lifecycle has settled), never during the load that took
-// the last one: its boot would compete with that load for the cores.
+// is started only when its owner calls warm() (once the server is quiet: see idle-task.ts), never during the load
+// that took the last one: its boot would compete with that load for the cores.
 import type { Runner, RunnerFactory } from './ports.js';
 
 export class WarmRunnerFactory implements RunnerFactory {
@@ -10,7 +10,7 @@ export class WarmRunnerFactory implements RunnerFactory {
 
   constructor(private readonly inner: RunnerFactory) {}
 
-  /** Starts a spare unless one is waiting: at server start, and whenever the lifecycle settles. */
+  /** Starts a spare unless one is waiting: at server start, and when the server is quiet. */
   warm(): void {
     if (!this.spare && !this.closed) this.replenish();
   }

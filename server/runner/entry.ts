@@ -6,7 +6,7 @@ import { threadCount } from './device.js';
 import { GenerationSlot } from './generation-slot.js';
 import { readModelFolder } from './model-folder.js';
 import { openModel, releaseSessions } from './model-sessions.js';
-import { preparePipeline, type LoadedPipeline } from './pipeline/loaded-pipeline.js';
+import { preparePipeline, readPipelineFiles, type LoadedPipeline } from './pipeline/loaded-pipeline.js';
 import { isParentMessage, type ChildMessage, type ParentMessage } from './protocol.js';
 import { measureRunnerMemory } from './runner-memory.js';
 import { warmUpOnnxRuntime } from './onnx-warm-up.js';
@@ -48,13 +48,16 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
   stage = 'loading';
   try {
     const folder = await readModelFolder(message.modelPath);
+    const files = readPipelineFiles(message.modelPath);
+    // Awaited only after the sessions open; a failure before then must not surface as an unhandled rejection.
+    files.catch(() => undefined);
     const opened = await openModel(folder, message.device, threadCount(process.env), {
       progress: (progress) => send({ type: 'progress', progress }),
       probe: (probeDevice, skipped) => send({ type: 'probe', device: probeDevice, skipped }),
       stopRequested: () => stopRequested,
     });
     try {
-      pipeline = await preparePipeline(message.modelPath, opened.sessions, opened.model);
+      pipeline = preparePipeline(await files, opened.sessions, opened.model);
     } catch (error) {
       await releaseSessions(opened.sessions);
       throw error;

@@ -97,9 +97,10 @@ function tokenizerMaxLength(tokenizerConfig: Json | undefined, textEncoderConfig
 async function findParts(root: string): Promise<Pick<ModelFolder, 'parts' | 'files'>> {
   const parts: ModelPart[] = [];
   const files: Partial<Record<ModelPart, string>> = {};
-  for (const part of MODEL_PARTS) {
+  const present = await Promise.all(MODEL_PARTS.map((part) => isFile(join(root, part, 'model.onnx'))));
+  for (const [index, part] of MODEL_PARTS.entries()) {
     const file = join(root, part, 'model.onnx');
-    if (await isFile(file)) {
+    if (present[index]) {
       parts.push(part);
       files[part] = file;
     } else if (REQUIRED_PARTS.includes(part)) {
@@ -107,6 +108,22 @@ async function findParts(root: string): Promise<Pick<ModelFolder, 'parts' | 'fil
     }
   }
   return { parts, files };
+}
+
+/**
+ * Awaits every promise at once (each small file read is several thread-pool trips; one after another they added
+ * up to a noticeable part of a small model's load) and then throws the first failure in list order, so the error
+ * named is the same whichever finished first.
+ */
+async function allInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+async function requireFile(root: string, relative: string): Promise<void> {
+  if (!(await isFile(join(root, relative)))) throw invalid(`${relative} is missing in ${root}`);
 }
 
 /** Checks the layout and reads the configs; opening the ONNX files is left to the runner's sessions. */
@@ -119,17 +136,17 @@ export async function readModelFolder(path: string): Promise<ModelFolder> {
   }
   if (!folder.isDirectory()) throw invalid(`model path ${path} is not a folder`);
 
-  await readJson(path, 'model_index.json', true);
-  const schedulerConfig = (await readJson(path, 'scheduler/scheduler_config.json', true))!;
-  for (const file of ['tokenizer/vocab.json', 'tokenizer/merges.txt']) {
-    if (!(await isFile(join(path, file)))) throw invalid(`${file} is missing in ${path}`);
-  }
-  const { parts, files } = await findParts(path);
-
-  const unetConfig = await readJson(path, 'unet/config.json', true);
-  const vaeConfig = await readJson(path, 'vae_decoder/config.json', false);
-  const tokenizerConfig = await readJson(path, 'tokenizer/tokenizer_config.json', false);
-  const textEncoderConfig = await readJson(path, 'text_encoder/config.json', false);
+  const [, schedulerConfig, , , { parts, files }, unetConfig, vaeConfig, tokenizerConfig, textEncoderConfig] = await allInOrder([
+    readJson(path, 'model_index.json', true),
+    readJson(path, 'scheduler/scheduler_config.json', true),
+    requireFile(path, 'tokenizer/vocab.json'),
+    requireFile(path, 'tokenizer/merges.txt'),
+    findParts(path),
+    readJson(path, 'unet/config.json', true),
+    readJson(path, 'vae_decoder/config.json', false),
+    readJson(path, 'tokenizer/tokenizer_config.json', false),
+    readJson(path, 'text_encoder/config.json', false),
+  ] as const);
 
   return {
     path,
@@ -142,7 +159,7 @@ export async function readModelFolder(path: string): Promise<ModelFolder> {
       vaeScalingFactor: vaeScalingFactor(vaeConfig),
       tokenizerMaxLength: tokenizerMaxLength(tokenizerConfig, textEncoderConfig),
       hasVaeEncoder: parts.includes('vae_encoder'),
-      schedulerConfig,
+      schedulerConfig: schedulerConfig!,
     },
   };
 }

@@ -24,6 +24,7 @@ export interface GenerationScenarioOptions {
   loaded?: boolean;
   /** How many job ids to record events for (job-1 … job-N; default 20). */
   watch?: number;
+  onDrained?: () => void;
 }
 
 export async function createGenerationScenario(options: GenerationScenarioOptions = {}): Promise<GenerationScenario> {
@@ -45,6 +46,7 @@ export async function createGenerationScenario(options: GenerationScenarioOption
     logger,
     clock,
     limit: options.limit ?? 4,
+    onDrained: options.onDrained,
   });
   const recorded = new Map<string, JobEvent[]>();
   for (let i = 1; i <= (options.watch ?? 20); i += 1) {

@@ -23,6 +23,8 @@ export interface GenerationQueueDeps {
   /** Jobs allowed to wait (the running one not counted). */
   limit?: number;
   previewEvery?: number;
+  /** Called when the last job has ended and none is waiting. */
+  onDrained?: () => void;
 }
 
 export interface GenerationView extends Omit<GenerationRecord, 'imagePath'> {
@@ -145,6 +147,11 @@ export class GenerationQueue {
     return this.waiting.length;
   }
 
+  /** True while a job runs or waits. */
+  get busy(): boolean {
+    return this.running !== null || this.waiting.length > 0;
+  }
+
   private cancelAll(reason: string): void {
     const dropped = this.waiting.splice(0);
     for (const job of dropped) {
@@ -184,6 +191,7 @@ export class GenerationQueue {
       } finally {
         this.running = null;
       }
+      if (this.waiting.length === 0) this.deps.onDrained?.();
     }
   }
 

@@ -38,20 +38,28 @@ function session(sessions: ReadonlyMap<ModelPart, InferenceSession>, part: Model
   return found;
 }
 
+/** The tokenizer's and the VAE's text files, read while the sessions open (their reads then cost the load nothing). */
+export interface PipelineFiles {
+  vocab: string;
+  merges: string;
+  tokenizerConfig: string | undefined;
+  vaeConfig: string | undefined;
+}
+
 /** model-folder.ts has already checked that these files exist and that the configs parse. */
-export async function preparePipeline(
-  modelPath: string,
-  sessions: ReadonlyMap<ModelPart, InferenceSession>,
-  model: LoadedModel,
-): Promise<LoadedPipeline> {
-  const tokenizerConfig = await readText(modelPath, 'tokenizer/tokenizer_config.json', false);
-  const tokenizer = ClipTokenizer.fromFiles(
-    await readText(modelPath, 'tokenizer/vocab.json', true),
-    await readText(modelPath, 'tokenizer/merges.txt', true),
-    tokenizerConfig,
-  );
-  const vaeConfigText = await readText(modelPath, 'vae_decoder/config.json', false);
-  const vaeConfig = vaeConfigText === undefined ? undefined : (JSON.parse(vaeConfigText) as Record<string, unknown>);
+export async function readPipelineFiles(modelPath: string): Promise<PipelineFiles> {
+  const [vocab, merges, tokenizerConfig, vaeConfig] = await Promise.all([
+    readText(modelPath, 'tokenizer/vocab.json', true),
+    readText(modelPath, 'tokenizer/merges.txt', true),
+    readText(modelPath, 'tokenizer/tokenizer_config.json', false),
+    readText(modelPath, 'vae_decoder/config.json', false),
+  ]);
+  return { vocab, merges, tokenizerConfig, vaeConfig };
+}
+
+export function preparePipeline(files: PipelineFiles, sessions: ReadonlyMap<ModelPart, InferenceSession>, model: LoadedModel): LoadedPipeline {
+  const tokenizer = ClipTokenizer.fromFiles(files.vocab, files.merges, files.tokenizerConfig);
+  const vaeConfig = files.vaeConfig === undefined ? undefined : (JSON.parse(files.vaeConfig) as Record<string, unknown>);
   return {
     model,
     textEncoder: session(sessions, 'text_encoder'),

@@ -1,6 +1,6 @@
 // The runner started ahead of need (EASEL_WARM_RUNNER=1, the default): a load takes it instead of booting a
-// process, a new one is started for the next load once the load is over (never during it), and none outlives
-// the server.
+// process, a new one is started for the next load once the server is quiet again (never during the load), and
+// none outlives the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { childPids, makeDataDir, processExists, removeDataDir, startEaselServer, type EaselProcess } from '../../helpers/easel-server.js';
@@ -40,7 +40,8 @@ describe('warm runner', () => {
     await expect.poll(() => childPids(easel.pid)).toHaveLength(1);
     const [spare] = await childPids(easel.pid);
     await easel.client.models.load.mutate({ id: 'easel-demo' });
-    await expect.poll(() => childPids(easel.pid)).toHaveLength(2);
+    // The next one starts once the server has been quiet for a second.
+    await expect.poll(() => childPids(easel.pid), { timeout: 15_000 }).toHaveLength(2);
     expect(await childPids(easel.pid)).toContain(spare);
 
     await easel.client.models.unload.mutate();

@@ -127,6 +127,23 @@ describe('GenerationQueue order', () => {
     expect(['job-1', 'job-2', 'job-3'].map((id) => store.records.get(id)?.status)).toEqual(['done', 'done', 'done']);
   });
 
+  it('is busy while a job runs or waits, and says when the last one has ended', async () => {
+    const onDrained = vi.fn();
+    const { queue, runner } = await createGenerationScenario({ onDrained });
+    expect(queue.busy).toBe(false);
+    for (const prompt of ['one', 'two']) await queue.start({ prompt, steps: 2 });
+    await settle();
+    expect(queue.busy).toBe(true);
+    runner().requireGenerating().complete();
+    await settle();
+    expect(onDrained).not.toHaveBeenCalled();
+    expect(queue.busy).toBe(true);
+    runner().requireGenerating().complete();
+    await settle();
+    expect(onDrained).toHaveBeenCalledTimes(1);
+    expect(queue.busy).toBe(false);
+  });
+
   it('reports queued positions that move up as the queue moves, then running steps, then done', async () => {
     const { queue, runner, events, clock } = await createGenerationScenario();
     for (let i = 0; i < 3; i += 1) await queue.start({ prompt: 'a fox', seed: 1, steps: 3 });
