@@ -65,7 +65,10 @@ async function loadPairs(server: BenchServer, model: BenchModel, settings: Bench
   return pairs;
 }
 
-/** A load sent the moment an unload returns, as a script switching models might: the next runner is still booting. */
+/**
+ * Load, unload and load again with no pause, as a script might: the server starts its next runner only after a
+ * second of quiet, so this load boots one itself. The worst case, shown apart from the target.
+ */
 async function backToBackLoad(server: BenchServer, model: BenchModel): Promise<number> {
   const { client } = server;
   await client.models.load.mutate({ id: model.id });
@@ -154,7 +157,7 @@ export const loadAndCancel: Section = {
         ...loadRows('demo model', demo),
         ...loadRows('SD-shaped model', sdShaped),
         {
-          metric: 'models.load of the demo model sent the moment an unload returns (its runner still booting)',
+          metric: 'models.load of the demo model right after a load and an unload with no pause (no spare runner ready)',
           value: backToBackMs,
           unit: 'ms',
           note: `vs ${formatValue(median(demo.map((p) => p.loadMs)), 'ms')} after ${SETTLE_MS / 1000} s of quiet`,
