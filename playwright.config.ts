@@ -5,7 +5,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
-  // The specs share one GPU server whose single loaded model is global state: one at a time, in file order.
+  // The specs share one GPU server whose single loaded model is global state: one at a time. Each spec arranges
+  // the state it needs through the API, so any one of them can run alone.
   workers: 1,
   fullyParallel: false,
   retries: 0,

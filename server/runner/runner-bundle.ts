@@ -1,5 +1,5 @@
 // Bundles the runner's entry and everything it imports into one plain-JavaScript file at server start, so each
-// runner process boots without the TypeScript loader (about three times faster, and no loader thread in every
+// runner process boots without the TypeScript loader (two to three times faster, and no loader thread in every
 // runner). Packages stay external: the bundle is written under node_modules/.cache, where Node resolves them.
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

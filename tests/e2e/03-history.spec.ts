@@ -1,9 +1,36 @@
-// The admin history page: the token prompt, the transitions the earlier specs made, filters, the live tail,
-// CSV export and the timeline.
+// The admin history page: the token prompt, the transitions the earlier specs made (arranged here through the API
+// when this spec runs alone), filters, the live tail, CSV export and the timeline.
 import { readFile } from 'node:fs/promises';
-import { expect, screenshot, test } from './stack.js';
+import { join } from 'node:path';
+import { createEaselClient } from '../../client/index.js';
+import { writeTinyModel } from '../helpers/model-fixtures.js';
+import { expect, screenshot, test, type Stack } from './stack.js';
+
+/** What the page is checked for, as the earlier specs leave it: a load of the demo model and a cancelled load of
+ * slow-model, both made from the UI. */
+async function arrangeHistory(stack: Stack): Promise<void> {
+  const { api } = stack;
+  const ui = createEaselClient({ url: `${stack.gpuUrl}/trpc`, token: stack.adminToken, actor: 'ui' });
+  const byUi = async (modelId: string, reason: 'LOAD_COMPLETED' | 'LOAD_CANCELLED') =>
+    (await api.history.transitions.query({ modelId, reason, limit: 100 })).items.filter((row) => row.actor === 'ui');
+  if ((await byUi('easel-demo', 'LOAD_COMPLETED')).length === 0) {
+    await api.models.unload.mutate();
+    await ui.models.load.mutate({ id: 'easel-demo' });
+  }
+  if ((await byUi('slow-model', 'LOAD_CANCELLED')).length === 0) {
+    if (!(await api.models.list.query()).some((model) => model.id === 'slow-model')) {
+      await writeTinyModel(join(stack.modelsDir, 'slow-model'), { slow: true });
+      await api.models.register.mutate({ path: 'slow-model' });
+    }
+    const load = ui.models.load.mutate({ id: 'slow-model' }).catch(() => undefined);
+    await expect.poll(async () => (await api.models.status.query()).loadProgress?.part, { timeout: 30_000 }).toBe('unet');
+    await ui.models.cancel.mutate();
+    await load;
+  }
+}
 
 test('the history page asks for the admin token, then lists, filters, follows and exports transitions', async ({ page, stack }, testInfo) => {
+  await arrangeHistory(stack);
   await page.goto('/admin/history');
   await expect(page.getByRole('heading', { name: 'This page needs the admin token' })).toBeVisible();
   await page.getByLabel('Admin token', { exact: true }).fill(stack.adminToken);
@@ -11,8 +38,13 @@ test('the history page asks for the admin token, then lists, filters, follows an
 
   const table = page.getByRole('table', { name: 'State transitions, newest first' });
   await expect(table).toBeVisible();
-  const uiLoad = table.getByRole('row').filter({ hasText: 'easel-demo' }).filter({ hasText: 'LOAD_COMPLETED' });
-  await expect(uiLoad.first().getByRole('cell', { name: 'ui', exact: true })).toBeVisible();
+  // Exact cells: "UNLOAD_COMPLETED" contains "LOAD_COMPLETED".
+  const uiLoad = table
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: 'easel-demo', exact: true }) })
+    .filter({ has: page.getByRole('cell', { name: 'LOAD_COMPLETED', exact: true }) })
+    .filter({ has: page.getByRole('cell', { name: 'ui', exact: true }) });
+  await expect(uiLoad.first()).toBeVisible();
   await expect(table.getByRole('row').filter({ hasText: 'slow-model' }).filter({ hasText: 'LOAD_CANCELLED' })).toHaveCount(1);
 
   await page.getByLabel('Reason').selectOption('LOAD_CANCELLED');
