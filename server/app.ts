@@ -53,23 +53,6 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   const runners = warm ?? processes;
   const manager = new ModelManager({ runners, audit, models, device: config.device, defaultSampler: DEFAULT_SAMPLER, logger });
   await manager.start();
-  // The next spare runner starts once the server is quiet (`generations` is read only when the timer fires).
-  const spareWhenQuiet = new IdleTask({
-    busy: () => TRANSITIONAL_STATES.has(manager.status().state) || generations.busy,
-    task: () => warm?.warm(),
-    quietMs: SPARE_AFTER_QUIET_MS,
-  });
-  manager.subscribe(() => spareWhenQuiet.poke());
-
-  const registry = new ModelRegistry({
-    roots: new ModelRoots(config.modelRoots),
-    repository: models,
-    inspect: (path, signal) => inspectModel(runners, path, signal).finally(() => spareWhenQuiet.poke()),
-    whileNotInUse: (id, action) => manager.whileNotInUse(id, action),
-    defaultSampler: DEFAULT_SAMPLER,
-  });
-  if (config.demoModel) await ensureDemoModel(registry, models, config.modelRoots[0]!, logger);
-
   const generationStore = createGenerationRepository(db);
   await mkdir(config.imagesDir, { recursive: true });
   const generations = new GenerationQueue({
@@ -85,6 +68,22 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
     limit: config.queueLimit,
     onDrained: () => spareWhenQuiet.poke(),
   });
+  // The next spare runner starts once the server is quiet.
+  const spareWhenQuiet = new IdleTask({
+    busy: () => TRANSITIONAL_STATES.has(manager.status().state) || generations.busy,
+    task: () => warm?.warm(),
+    quietMs: SPARE_AFTER_QUIET_MS,
+  });
+  manager.subscribe(() => spareWhenQuiet.poke());
+
+  const registry = new ModelRegistry({
+    roots: new ModelRoots(config.modelRoots),
+    repository: models,
+    inspect: (path, signal) => inspectModel(runners, path, signal).finally(() => spareWhenQuiet.poke()),
+    whileNotInUse: (id, action) => manager.whileNotInUse(id, action),
+    defaultSampler: DEFAULT_SAMPLER,
+  });
+  if (config.demoModel) await ensureDemoModel(registry, models, config.modelRoots[0]!, logger);
 
   const services: Services = {
     manager,
