@@ -10,7 +10,7 @@ import type { BenchServer } from '../server-process.js';
 import { median, ratio, summarize } from '../stats.js';
 import { StatusWatch } from '../status-watch.js';
 import { formatValue, type ResultRow } from '../table.js';
-import type { BenchSettings, Section, SectionResult } from './section.js';
+import { SETTLE_MS, type BenchSettings, type Section, type SectionResult } from './section.js';
 
 interface LoadPair {
   loadMs: number;
@@ -28,13 +28,6 @@ async function bareCreate(model: BenchModel, threads: number): Promise<BareCreat
     await script.close();
   }
 }
-
-/**
- * How long the server is left alone before a timed load, as between a person's clicks: the server starts its next
- * runner once the previous load or unload has settled, and a load sent within this time of an unload waits for part
- * of that runner's boot (the back-to-back row shows that case).
- */
-const SETTLE_MS = 2000;
 
 async function loadPairs(server: BenchServer, model: BenchModel, settings: BenchSettings, rounds: number): Promise<LoadPair[]> {
   const watch = new StatusWatch(server.client);

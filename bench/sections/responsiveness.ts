@@ -10,15 +10,13 @@ import type { ProbeSnapshot } from '../loop-probe.js';
 import type { BenchServer } from '../server-process.js';
 import { summarize } from '../stats.js';
 import { formatValue, type ResultRow } from '../table.js';
-import type { BenchSettings, Section, SectionResult } from './section.js';
+import { SETTLE_MS, type BenchSettings, type Section, type SectionResult } from './section.js';
 
 /** 50 status requests a second: a busy dashboard's worth, well under what the server answers when idle. */
 const STATUS_INTERVAL_MS = 20;
 const WINDOW_LIMIT_MS = 110_000;
 const LOOP_TARGET = { op: '<=', limit: 20 } as const;
 const STATUS_TARGET = { op: '<=', limit: 10 } as const;
-/** A pause after each load or unload, as between a person's clicks, so windows do not overlap the last action. */
-const SETTLE_MS = 2000;
 
 interface Window {
   loop: ProbeSnapshot['loop'];

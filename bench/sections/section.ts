@@ -3,6 +3,12 @@ import type { BenchModels } from '../models/bench-models.js';
 import type { BenchServer } from '../server-process.js';
 import type { ResultRow } from '../table.js';
 
+/**
+ * The pause after a load or an unload before the next timed action, as between a person's clicks. The server starts
+ * its next runner after a second of quiet; a load sent sooner boots one itself (the load section's no-pause row).
+ */
+export const SETTLE_MS = 2000;
+
 export interface BenchSettings {
   quick: boolean;
   /** onnxruntime intra-op threads, the same for the runner and every baseline. */

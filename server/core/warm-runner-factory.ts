@@ -1,5 +1,5 @@
-// Keeps one runner process started ahead of need, so a load does not wait for a process to boot (Node,
-// TypeScript loader, onnxruntime: about a second) and the fork itself happens outside the load. The next spare
+// Keeps one runner process started ahead of need, so a load does not wait for a process to boot (Node, the
+// runner's code, onnxruntime's start-up: a few hundred ms) and the fork itself happens outside the load. The next spare
 // is started only when its owner calls warm() (once the server is quiet: see idle-task.ts), never during the load
 // that took the last one: its boot would compete with that load for the cores.
 import type { Runner, RunnerFactory } from './ports.js';
