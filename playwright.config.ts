@@ -1,6 +1,7 @@
-// Playwright: end-to-end tests of the web UI in Debian's Chromium, against the whole stack started once by
-// tests/e2e/global-setup.ts (`npm start` on free ports, a fresh data folder, SQLite, CPU).
+// Playwright: end-to-end tests of the web UI in Chromium (found, or installed, by scripts/find-browser.ts), against
+// the whole stack started once by tests/e2e/global-setup.ts (`npm start` on free ports, a fresh data folder, SQLite, CPU).
 import { defineConfig } from '@playwright/test';
+import { browserForTests } from './scripts/find-browser.js';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -18,8 +19,8 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     launchOptions: {
-      // Debian's package; `npx playwright install` is never needed.
-      executablePath: process.env.EASEL_CHROMIUM ?? '/usr/bin/chromium',
+      // EASEL_CHROMIUM, a system Chromium, Playwright's own, or Debian's package installed as root (scripts/find-browser.ts).
+      executablePath: browserForTests(),
       args: [
         '--no-sandbox',
         '--disable-gpu',

@@ -3,6 +3,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { StatusProvider } from './_lib/live-status';
+import { RoleProvider } from './_lib/role';
+import { SignInGate } from './_components/sign-in-gate';
 import { createBrowserClient, TRPCProvider } from './_lib/trpc';
 
 function makeQueryClient(): QueryClient {
@@ -20,7 +22,11 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <StatusProvider>{children}</StatusProvider>
+        <RoleProvider>
+          <SignInGate>
+            <StatusProvider>{children}</StatusProvider>
+          </SignInGate>
+        </RoleProvider>
       </TRPCProvider>
     </QueryClientProvider>
   );

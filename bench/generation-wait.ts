@@ -7,10 +7,16 @@ export interface GenerationSettings {
   prompt: string;
   steps: number;
   seed: number;
+  /** A registered model id, loaded on demand; the most recently used resident model when omitted. */
+  model?: string;
+  sampler?: string;
+  guidance?: number;
+  width?: number;
+  height?: number;
 }
 
 /** Resolves with the job's onnxruntime time (ms) when job `id` is done, rejects when it failed or was cancelled. */
-function whenDone(client: EaselClient, id: string): Promise<number> {
+export function whenDone(client: EaselClient, id: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const subscription = client.generate.onProgress.subscribe(
       { id },
@@ -42,7 +48,7 @@ export async function generateAll(client: EaselClient, settings: GenerationSetti
   const started = performance.now();
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { id } = await client.generate.start.mutate({ prompt: settings.prompt, steps: settings.steps, seed: settings.seed + i });
+    const { id } = await client.generate.start.mutate({ ...settings, seed: settings.seed + i });
     ids.push(id);
   }
   const runMs = await Promise.all(ids.map((id) => whenDone(client, id)));

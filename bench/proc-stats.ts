@@ -1,6 +1,7 @@
 // Resident memory and CPU time of processes (and the GPU server's runner children), read from /proc (Linux),
-// so the benchmark needs nothing from the processes it measures.
-import { readFile } from 'node:fs/promises';
+// so the benchmark needs nothing from the processes it measures; and their threads' nice level, set from outside.
+import { readdir, readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 
 /** VmRSS of `pid` in bytes; undefined when the process is gone. */
 export async function residentBytes(pid: number): Promise<number | undefined> {
@@ -34,4 +35,18 @@ export async function cpuTimeMs(pid: number): Promise<number | undefined> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks / TICKS_PER_SECOND) * 1000;
+}
+
+/**
+ * Sets the nice level of every thread of `pid`: Linux applies setpriority to one thread, and onnxruntime's threads
+ * keep the level they started with. Raising a priority needs root (or CAP_SYS_NICE); false when not permitted.
+ */
+export async function reniceThreads(pid: number, nice: number): Promise<boolean> {
+  const threads = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  try {
+    for (const tid of threads) setPriority(Number(tid), nice);
+    return threads.length > 0;
+  } catch {
+    return false;
+  }
 }

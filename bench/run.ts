@@ -9,17 +9,21 @@ import { describeMachine, machineInfo } from './machine.js';
 import { prepareBenchModels, type BenchModels } from './models/bench-models.js';
 import { startBenchServer, type BenchServer } from './server-process.js';
 import { apiOverhead } from './sections/api-overhead.js';
+import { floor } from './sections/floor.js';
 import { loadAndCancel } from './sections/load-cancel.js';
 import { memoryCycles } from './sections/memory.js';
+import { modelCache } from './sections/model-cache.js';
 import { pipelineOverhead } from './sections/pipeline-overhead.js';
 import { responsiveness } from './sections/responsiveness.js';
 import type { BenchSettings, Section, SectionResult } from './sections/section.js';
 import { throughput } from './sections/throughput.js';
 import { renderTable, type ResultRow } from './table.js';
 
-/** Runner-level sections first, with no server running; then the server's, lightest load first. */
+/** Runner-level sections and those that start servers of their own first; then the shared server's, lightest load first. */
 const SECTIONS: Record<string, Section> = {
   overhead: pipelineOverhead,
+  floor,
+  cache: modelCache,
   api: apiOverhead,
   responsiveness,
   load: loadAndCancel,

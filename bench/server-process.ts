@@ -29,6 +29,8 @@ export interface BenchServerOptions {
   dataDir: string;
   modelsDir: string;
   threads: number;
+  /** More server variables (EASEL_MAX_LOADED_MODELS, EASEL_PARALLEL_JOBS…), over the bench's own. */
+  env?: Record<string, string>;
 }
 
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
@@ -42,6 +44,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     EASEL_THREADS: String(options.threads),
     EASEL_DEMO_MODEL: '0',
     EASEL_BENCH_PROBE: '1',
+    ...options.env,
   };
   delete env.DATABASE_URL;
   delete env.EASEL_ADMIN_TOKEN;

@@ -4,8 +4,8 @@
 export type Unit = 'ratio' | 'ms' | 'MB' | '%' | 'img/min' | 'req/s';
 
 export interface Target {
-  /** The value must be at most (≤) or at least (≥) the limit. */
-  op: '<=' | '>=';
+  /** The value must be at most (≤) or at least (≥) the limit, or within ± the limit of zero (a signed error). */
+  op: '<=' | '>=' | 'within';
   limit: number;
 }
 
@@ -21,6 +21,7 @@ export interface ResultRow {
 export function meetsTarget(value: number | null, target: Target | undefined): boolean | undefined {
   if (!target) return undefined;
   if (value === null || Number.isNaN(value)) return false;
+  if (target.op === 'within') return Math.abs(value) <= target.limit;
   return target.op === '<=' ? value <= target.limit : value >= target.limit;
 }
 
@@ -44,6 +45,7 @@ export function formatValue(value: number | null, unit: Unit): string {
 
 export function formatTarget(target: Target | undefined, unit: Unit): string {
   if (!target) return '—';
+  if (target.op === 'within') return `within ±${unit === '%' ? `${target.limit} %` : formatValue(target.limit, unit)}`;
   const symbol = target.op === '<=' ? '≤' : '≥';
   const limit = unit === '%' ? `${target.limit} %` : formatValue(target.limit, unit);
   return `${symbol} ${limit}`;

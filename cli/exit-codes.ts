@@ -26,9 +26,9 @@ export const EXIT_MEANINGS: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.CONFLICT, 'not possible in the current state (ALREADY_EXISTS, MODEL_IN_USE, ILLEGAL_TRANSITION, NOT_LOADED, SUPERSEDED)'],
   [EXIT.CANCELLED, 'cancelled (Ctrl-C, `easel cancel`, or an unload)'],
   [EXIT.UNREACHABLE, 'the server cannot be reached, or the connection to it dropped'],
-  [EXIT.UNAUTHORIZED, 'the admin token is missing or wrong (UNAUTHORIZED)'],
-  [EXIT.FAILED, 'a load, unload or generation failed (LOAD_FAILED, UNLOAD_FAILED, RUNNER_CRASHED, GENERATION_FAILED)'],
-  [EXIT.BUSY, 'the generation queue is full (BUSY)'],
+  [EXIT.UNAUTHORIZED, 'the token is missing or wrong (UNAUTHORIZED), or its role may not do this (FORBIDDEN)'],
+  [EXIT.FAILED, 'a load, unload or generation failed (LOAD_FAILED, UNLOAD_FAILED, RUNNER_CRASHED, GENERATION_FAILED, INTERRUPTED, INSUFFICIENT_MEMORY)'],
+  [EXIT.BUSY, 'the generation queue is full (BUSY), or the server\'s disk is (INSUFFICIENT_STORAGE)'],
 ];
 
 const BY_EASEL_CODE: Readonly<Record<string, ExitCode>> = {
@@ -43,10 +43,14 @@ const BY_EASEL_CODE: Readonly<Record<string, ExitCode>> = {
   SUPERSEDED: EXIT.CONFLICT,
   CANCELLED: EXIT.CANCELLED,
   UNAUTHORIZED: EXIT.UNAUTHORIZED,
+  FORBIDDEN: EXIT.UNAUTHORIZED,
+  INSUFFICIENT_MEMORY: EXIT.FAILED,
+  INSUFFICIENT_STORAGE: EXIT.BUSY,
   LOAD_FAILED: EXIT.FAILED,
   UNLOAD_FAILED: EXIT.FAILED,
   RUNNER_CRASHED: EXIT.FAILED,
   GENERATION_FAILED: EXIT.FAILED,
+  INTERRUPTED: EXIT.FAILED,
   BUSY: EXIT.BUSY,
 };
 
@@ -60,6 +64,11 @@ export class CliError extends Error {
     super(message);
     this.name = 'CliError';
   }
+}
+
+/** The exit code of a failure the server reported by its Easel code (a pull's final event, say). */
+export function exitCodeFor(easelCode: string): ExitCode {
+  return BY_EASEL_CODE[easelCode] ?? EXIT.UNEXPECTED;
 }
 
 export function usageError(message: string): CliError {
@@ -82,7 +91,7 @@ export function toCliError(error: unknown, serverUrl: string): CliError {
   }
   const code = easelCodeOf(error);
   if (code === 'UNAUTHORIZED') {
-    return new CliError(code, 'This needs the server\'s admin token, which is missing or wrong: pass --token or set EASEL_ADMIN_TOKEN', EXIT.UNAUTHORIZED);
+    return new CliError(code, 'This needs a token of the server (EASEL_ADMIN_TOKEN or EASEL_USER_TOKEN), which is missing or wrong: pass --token or set EASEL_TOKEN', EXIT.UNAUTHORIZED);
   }
   const message = error instanceof Error ? error.message : String(error);
   if (code) return new CliError(code, message, BY_EASEL_CODE[code] ?? EXIT.UNEXPECTED);

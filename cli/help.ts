@@ -7,7 +7,7 @@ const GLOBAL_LINES = [
   '  --json         print one JSON document on stdout (JSON lines for `status --watch`);',
   '                 errors then print {"error":{"code","message","exitCode"}} on stdout too',
   '  --url URL      the server, with or without /trpc (default: EASEL_URL, else http://127.0.0.1:4100/trpc)',
-  '  --token TOKEN  the server\'s admin token (default: EASEL_ADMIN_TOKEN), for `history`',
+  '  --token TOKEN  the server\'s token (default: EASEL_TOKEN, else EASEL_ADMIN_TOKEN): an admin token for the registry, lifecycle and history, a user token to generate',
   '  -h, --help     this help; `easel <command> --help` for one command',
   '',
   'Progress bars are drawn on stderr only when it is a terminal; elsewhere progress is a few plain lines.',

@@ -7,11 +7,12 @@ import { GENERATE_COMMAND } from './commands/generate.js';
 import { HISTORY_COMMANDS } from './commands/history.js';
 import { LIFECYCLE_COMMANDS } from './commands/lifecycle.js';
 import { MODEL_COMMANDS } from './commands/models.js';
+import { PULL_COMMAND } from './commands/pull.js';
 import { EXIT, toCliError, usageError, type ExitCode } from './exit-codes.js';
 import { commandHelp, groupHelp, mainHelp } from './help.js';
 import { createOutput } from './output.js';
 
-const COMMANDS: Command[] = [...MODEL_COMMANDS, ...LIFECYCLE_COMMANDS, GENERATE_COMMAND, ...HISTORY_COMMANDS];
+const COMMANDS: Command[] = [...MODEL_COMMANDS, PULL_COMMAND, ...LIFECYCLE_COMMANDS, GENERATE_COMMAND, ...HISTORY_COMMANDS];
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!));
 
 function serverUrl(given: string | undefined): string {
@@ -56,7 +57,7 @@ async function run(argv: string[], json: boolean): Promise<ExitCode> {
   if (positionals.length > max) throw usageError(`easel ${command.name} takes ${max === 0 ? 'no arguments' : `one <${name}>`}, not "${positionals.join(' ')}"\nUsage: easel ${command.usage}`);
   const trpcUrl = serverUrl(stringOption(values, 'url'));
   target = trpcUrl;
-  const client = createEaselClient({ url: trpcUrl, token: stringOption(values, 'token') ?? process.env.EASEL_ADMIN_TOKEN, actor: 'script' });
+  const client = createEaselClient({ url: trpcUrl, token: stringOption(values, 'token') ?? process.env.EASEL_TOKEN ?? process.env.EASEL_ADMIN_TOKEN, actor: 'script' });
   const out = createOutput(json);
   return (await command.run({ client, serverBase: serverBaseOf(trpcUrl), out, positionals, values })) ?? EXIT.OK;
 }

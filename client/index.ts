@@ -7,9 +7,10 @@ import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import type { AppRouter } from '../server/api/root.js';
 import type { JobEvent } from '../server/core/generation/job-events.js';
-import type { ModelStatus } from '../server/core/lifecycle/state-machine.js';
+import type { ModelsStatus, ResidentStatus } from '../server/core/model-manager.js';
+import type { PullEvent } from '../server/registry/hub/pull-event.js';
 
-export type { AppRouter, JobEvent, ModelStatus };
+export type { AppRouter, JobEvent, ModelsStatus, PullEvent, ResidentStatus };
 export type EaselClient = TRPCClient<AppRouter>;
 
 export interface EaselClientOptions {
@@ -123,7 +124,18 @@ export function followGeneration(client: EaselClient, id: string, options: { sig
   );
 }
 
-/** The current model status, then every change (load progress included), until `signal` aborts or the loop breaks. */
-export function watchStatus(client: EaselClient, options: { signal?: AbortSignal } = {}): AsyncGenerator<ModelStatus> {
-  return iterate<ModelStatus>((observer) => client.models.onStatus.subscribe(undefined, observer), () => false, options.signal);
+/** The model cache's status, then every change (load progress included), until `signal` aborts or the loop breaks. */
+export function watchStatus(client: EaselClient, options: { signal?: AbortSignal } = {}): AsyncGenerator<ModelsStatus> {
+  return iterate<ModelsStatus>((observer) => client.models.onStatus.subscribe(undefined, observer), () => false, options.signal);
+}
+
+const FINAL_PULL_STATUSES: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled']);
+
+/** A pull's progress (models.onPull), from its current snapshot to its final event: done, failed or cancelled. */
+export function followPull(client: EaselClient, pullId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<PullEvent> {
+  return iterate<PullEvent>(
+    (observer) => client.models.onPull.subscribe({ pullId }, observer),
+    (event) => FINAL_PULL_STATUSES.has(event.status),
+    options.signal,
+  );
 }

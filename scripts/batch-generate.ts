@@ -58,7 +58,7 @@ async function main(): Promise<number> {
 
   if (values.model) {
     const status = await easel.models.status.query();
-    if (status.state !== 'LOADED' || status.modelId !== values.model) {
+    if (!status.models.some((m) => m.modelId === values.model && m.state === 'LOADED')) {
       console.log(`loading ${values.model}…`);
       await easel.models.load.mutate({ id: values.model });
     }

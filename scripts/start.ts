@@ -6,12 +6,13 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { refuseOpenBind } from '../server/config.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 
 /** What the web build is made from (app/ also imports the server's lifecycle lists and the shared size format); a file newer than the last build triggers a rebuild. */
-const WEB_SOURCES = ['app', 'public', 'next.config.js', 'package-lock.json', 'server/core/lifecycle/states.ts', 'client/format-bytes.ts'];
+const WEB_SOURCES = ['app', 'public', 'next.config.js', 'package-lock.json', 'server/core/lifecycle/states.ts', 'client/format-bytes.ts', 'server/http/request-gate.ts', 'server/http/refusal-body.ts', 'server/http/body-limit.ts', 'client/png-text.ts', 'client/a1111-parameters.ts'];
 const BUILD_MARKER = join(root, '.next', 'BUILD_ID');
 
 const webPort = process.env.EASEL_WEB_PORT ?? '3000';
@@ -45,8 +46,9 @@ function pipeLines(child: ChildProcess, tag: string, onLine?: (line: string) => 
   }
 }
 
-function run(tag: string, args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `detached`: its own process group, so a terminal's Ctrl-C reaches it only through this script, in order. */
+function run(tag: string, args: string[], childEnv: NodeJS.ProcessEnv, detached = false): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached });
   child.on('error', (error) => process.stderr.write(`${tag} could not start: ${error.message}\n`));
   return child;
 }
@@ -80,24 +82,27 @@ function waitForLine(child: ChildProcess, tag: string, pattern: RegExp): Promise
 }
 
 async function main(): Promise<void> {
+  // The web UI reachable from other machines forwards to the GPU server: it needs a token as much as the GPU server does.
+  refuseOpenBind('EASEL_WEB_HOST', webHost, process.env);
   if (buildIsStale()) await build();
 
+  // Started GPU server first, web UI second; stopped the other way round: a web UI still proxying streams from a
+  // GPU server that is gone prints "failed to pipe response" stack traces.
   const children: ChildProcess[] = [];
   let stopping = false;
-  const stopAll = (signal: NodeJS.Signals) => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  };
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    stopAll('SIGTERM');
-    await Promise.all(children.map(exitCodeOf));
+    for (const child of [...children].reverse()) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exitCodeOf(child);
+    }
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  const gpu = run('[gpu]', ['--import', 'tsx', 'server/main.ts'], env);
+  const gpu = run('[gpu]', ['--import', 'tsx', 'server/main.ts'], env, true);
   children.push(gpu);
   gpu.once('exit', (code) => void shutdown(code ?? 1));
   // The server prints its address; with EASEL_PORT=0 that is the only way to learn the port it got.

@@ -18,14 +18,24 @@ import { createGenerationRepository } from './db/generation-repository.js';
 import { GenerationQueue } from './core/generation/generation-queue.js';
 import { createProcessRunnerFactory } from './runner/process-runner.js';
 import { inspectModel } from './runner/inspect.js';
+import { autoDevice } from './runner/device-probe.js';
 import { bundleRunnerEntry } from './runner/runner-bundle.js';
 import { ModelRoots } from './registry/model-roots.js';
 import { ModelRegistry } from './registry/model-registry.js';
 import { ensureDemoModel } from './registry/demo-registration.js';
 import { createEaselServer } from './http/server.js';
 import type { Services } from './api/services.js';
+import { DEFAULT_SAMPLER } from './core/schedulers/default-sampler.js';
+import { partFileEstimator } from './registry/memory-estimate.js';
+import { defaultMemoryBudget } from './runner/device-memory.js';
+import { recoverJobs } from './core/generation/job-recovery.js';
+import { ImageStore } from './storage/image-store.js';
+import { PromptLimits } from './registry/prompt-limits.js';
+import { createPullService } from './registry/hub/hub-pulls.js';
+import { joinCluster } from './cluster/this-node.js';
+import { nodeStateOf } from './cluster/node-state.js';
 
-export const DEFAULT_SAMPLER = 'DPM_SOLVER_MULTISTEP';
+export { DEFAULT_SAMPLER };
 
 export interface RunningEasel {
   url: string;
@@ -35,6 +45,8 @@ export interface RunningEasel {
 
 /** States a load or an unload is working in. */
 const TRANSITIONAL_STATES: ReadonlySet<ModelState> = new Set(['LOADING', 'UNLOADING']);
+/** One job already uses every core on CPU; a GPU runs jobs of different models side by side. */
+const GPU_DEVICES: ReadonlySet<string> = new Set(['cuda', 'webgpu']);
 /** How long the server must be quiet before it starts a spare runner (see idle-task.ts). */
 const SPARE_AFTER_QUIET_MS = 1000;
 
@@ -43,34 +55,79 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   for (const root of config.modelRoots) await mkdir(root, { recursive: true });
   const db = await openDatabase({ url: config.databaseUrl });
   const models = createModelRepository(db);
-  const audit = createAuditLog(db);
+  // The node's name is final once the port is known (EASEL_PORT=0 picks one); rows written before carry host:port.
+  const node = { name: config.nodeName ?? `${config.host}:${config.port}` };
+  const audit = createAuditLog(db, () => node.name);
   const runnerEntry = await bundleRunnerEntry().catch((error: unknown) => {
     logger.warn('could not bundle the runner; runners start through the TypeScript loader (slower)', { error: String(error) });
     return undefined;
   });
-  const processes = createProcessRunnerFactory({ threads: config.threads, entry: runnerEntry });
+  const processes = createProcessRunnerFactory({ threads: config.threads, entry: runnerEntry, logger });
+  // With EASEL_DEVICE=auto the devices are probed once, in a process that exits; start it now, not in the first load.
+  if (config.device === 'auto') void autoDevice(logger, { env: { ...process.env, EASEL_THREADS: String(config.threads) } });
   const warm = config.warmRunner ? new WarmRunnerFactory(processes) : null;
   const runners = warm ?? processes;
-  const manager = new ModelManager({ runners, audit, models, device: config.device, defaultSampler: DEFAULT_SAMPLER, logger });
+  const budget = config.memoryBudgetBytes ?? (await defaultMemoryBudget(config.device)).bytes;
+  const manager = new ModelManager({
+    runners,
+    audit,
+    models,
+    estimator: partFileEstimator,
+    device: config.device,
+    defaultSampler: DEFAULT_SAMPLER,
+    logger,
+    budget: { memoryBytes: budget, maxLoaded: config.maxLoadedModels },
+    keepAlive: { defaultSeconds: config.keepAliveSeconds, maxSeconds: config.keepAliveMaxSeconds },
+    loadTimeoutMs: config.loadTimeoutMs,
+  });
   await manager.start();
   const generationStore = createGenerationRepository(db);
   await mkdir(config.imagesDir, { recursive: true });
-  const generations = new GenerationQueue({
-    pipeline: () => manager.pipeline(),
-    status: () => manager.status(),
-    subscribeStatus: (listener) => manager.subscribe(listener),
+  const storage = new ImageStore({
+    imagesDir: config.imagesDir,
+    generations: generationStore,
+    retention: config.imageRetention,
+    minFreeBytes: config.minFreeDiskBytes,
+    logger,
+  });
+  await storage.start();
+  const promptLimits = new PromptLimits();
+  const generations: GenerationQueue = new GenerationQueue({
+    models: manager,
+    catalog: {
+      describe: async (id) => {
+        const model = await models.find(id).then((found) => (found ? models.get(id) : null));
+        return model ? { description: model.description, defaultSampler: model.defaultSampler } : null;
+      },
+    },
     store: generationStore,
     imagePath: (id) => join(config.imagesDir, `${id}.png`),
     imageUrl: (id) => `/images/${id}.png`,
     newId: randomUUID,
     randomSeed: () => randomInt(0, 2 ** 32),
+    defaultSampler: DEFAULT_SAMPLER,
     logger,
     limit: config.queueLimit,
+    parallel: config.parallelJobs ?? (GPU_DEVICES.has(config.device) ? config.maxLoadedModels : 1),
+    // Refused before any row or work is made when the images folder's disk is full (HTTP 507), for every API.
+    assertStorage: () => storage.assertRoom(),
+    promptWarnings: async (id, description, texts) => {
+      const model = await models.find(id);
+      return model ? promptLimits.warnings(model.path, description.tokenizerMaxLength, texts) : [];
+    },
+    nodeName: () => node.name,
     onDrained: () => spareWhenQuiet.poke(),
   });
+  await recoverJobs({
+    store: generationStore,
+    modelExists: async (id) => (await models.find(id)) !== null,
+    requeue: (record) => generations.requeue(record),
+    abandon: (record, error) => generations.abandon(record, error),
+    logger,
+  });
   // The next spare runner starts once the server is quiet.
-  const spareWhenQuiet = new IdleTask({
-    busy: () => TRANSITIONAL_STATES.has(manager.status().state) || generations.busy,
+  const spareWhenQuiet: IdleTask = new IdleTask({
+    busy: () => manager.status().models.some((m) => TRANSITIONAL_STATES.has(m.state)) || generations.busy,
     task: () => warm?.warm(),
     quietMs: SPARE_AFTER_QUIET_MS,
   });
@@ -89,11 +146,14 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
     manager,
     registry,
     generations,
+    pulls: createPullService(config, registry, logger),
+    storage,
     history: {
       transitions: (query) => listTransitions(db, query),
       generations: (query) => generationStore.list(query),
     },
-    adminToken: config.adminToken,
+    security: config,
+    nodes: { name: node.name, list: async () => [], leave: async () => undefined },
   };
   const server = createEaselServer(services, { logger, imagesDir: config.imagesDir });
   await new Promise<void>((resolve, reject) => {
@@ -101,8 +161,28 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  warm?.warm();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  node.name = config.nodeName ?? `${host}:${port}`;
+  try {
+    services.nodes = await joinCluster({
+      db,
+      name: node.name,
+      url: config.nodeUrl ?? `http://${host}:${port}`,
+      device: config.device,
+      heartbeatMs: config.heartbeatMs,
+      state: () => nodeStateOf(manager.status(), generations.jobs().length),
+      logger,
+    });
+  } catch (error) {
+    server.closeAllConnections();
+    server.close();
+    await generations.shutdown();
+    await manager.shutdown();
+    await storage.stop();
+    await db.close();
+    throw error;
+  }
+  warm?.warm();
 
   let closing: Promise<void> | null = null;
   return {
@@ -115,7 +195,13 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
         // The spare first: the shutdown's last transition would otherwise ask for a new one.
         spareWhenQuiet.stop();
         await warm?.close();
+        // Jobs first: their final rows are written before the models go and the database closes.
+        await generations.shutdown();
+        // A pull in flight must not register against a closed database.
+        await services.pulls.close();
         await manager.shutdown();
+        await storage.stop();
+        await services.nodes.leave();
         await db.close();
       })();
       return closing;

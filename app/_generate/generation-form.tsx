@@ -1,18 +1,38 @@
 'use client';
 // Prompt and parameters of a generation: all 18 samplers with their descriptions, steps, guidance, a seed with a
-// randomize control, and the sizes the loaded model allows.
+// randomize control, a batch count, an initial image for image-to-image, and the sizes the chosen model allows.
+// Each field's problem is shown next to it and goes away once fixed.
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, type FormEvent } from 'react';
-import { useTRPC } from '../_lib/trpc';
-import { GUIDANCE_LIMITS, randomSeed, STEP_LIMITS, type GenerationParams } from './params';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useTRPC, type ModelRecord } from '../_lib/trpc';
+import { InitImageField } from './init-image';
+import { COUNT_LIMITS, fieldErrors, GUIDANCE_LIMITS, randomSeed, SEED_MAX, STEP_LIMITS, type FieldName, type GenerationParams } from './params';
 import { SelectField } from '../_components/select-field';
 
 interface Props {
   params: GenerationParams;
   onChange: (update: Partial<GenerationParams>) => void;
   onSubmit: () => void;
-  loaded: boolean;
-  busy: boolean;
+  /** The model chosen in the picker (its native size and default sampler); undefined while none is. */
+  model: ModelRecord | undefined;
+  /** Why Generate is disabled apart from the fields (no model, connection lost, request in flight); null when it is not. */
+  blockedBy: string | null;
+}
+
+/** The smallest side the server accepts; the largest is twice the model's native size. */
+const MIN_SIDE = 64;
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="field-error" id={id}>
+      {message}
+    </p>
+  );
+}
+
+function errorProps(field: FieldName, message: string | undefined): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
+  return message ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {};
 }
 
 function sizes(min: number, max: number): number[] {
@@ -21,28 +41,54 @@ function sizes(min: number, max: number): number[] {
   return out;
 }
 
-export function GenerationForm({ params, onChange, onSubmit, loaded, busy }: Props) {
+export function GenerationForm({ params, onChange, onSubmit, model, blockedBy }: Props) {
   const trpc = useTRPC();
   const samplers = useQuery(trpc.pipeline.samplers.queryOptions(undefined, { staleTime: Infinity }));
-  const pipeline = useQuery(trpc.pipeline.sampleSize.queryOptions(undefined, { enabled: loaded }));
-  const limits = loaded ? pipeline.data : undefined;
+  const native = model ? model.sampleSize * model.description.vaeScaleFactor : undefined;
+  // The prompt's "write a prompt" waits for a first attempt; number fields say what is wrong as soon as it is.
+  const [attempted, setAttempted] = useState(false);
+  const errors = fieldErrors(params);
+  const shown: typeof errors = attempted ? errors : { ...errors, prompt: undefined };
+  const valid = Object.keys(errors).length === 0;
+  const canSubmit = valid && blockedBy === null;
 
-  // A newly loaded model starts at its native size and its configured sampler.
+  // Another model starts at its native size, unless the current size is one it accepts.
   useEffect(() => {
-    if (!limits) return;
-    onChange({ width: limits.width, height: limits.height, ...(params.sampler ? {} : { sampler: limits.sampler }) });
+    if (!native) return;
+    const fits = (side: number) => side >= MIN_SIDE && side <= native * 2 && side % 8 === 0;
+    if (!fits(params.width) || !fits(params.height)) onChange({ width: native, height: native });
     // Keyed on the model alone: re-running on every edit would undo the user's choices.
-  }, [limits?.modelId]);
+  }, [model?.id, native]);
 
-  const sizeOptions = limits ? sizes(Math.max(64, limits.minSide - (limits.minSide % 64)), limits.maxSide) : [params.width];
+  const sizeOptions = native ? sizes(MIN_SIDE, native * 2) : [params.width];
   const sampler = samplers.data?.find((s) => s.name === params.sampler);
+  const defaultSampler = samplers.data?.find((s) => s.name === model?.defaultSampler);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSubmit();
+    setAttempted(true);
+    // Ctrl+Enter arrives here too: it must obey the same rules as the (possibly disabled) button.
+    if (canSubmit) onSubmit();
   };
+  const numberField = (field: 'steps' | 'guidance' | 'count', label: ReactNode, limits: { min: number; max: number }, step: number) => (
+    <div className="field">
+      <label htmlFor={field}>{label}</label>
+      <input
+        id={field}
+        type="number"
+        inputMode={step === 1 ? 'numeric' : 'decimal'}
+        min={limits.min}
+        max={limits.max}
+        step={step}
+        value={params[field]}
+        onChange={(e) => onChange({ [field]: e.target.value })}
+        {...errorProps(field, shown[field])}
+      />
+      <FieldError id={`${field}-error`} message={shown[field]} />
+    </div>
+  );
 
   return (
-    <form className="card generation-form" aria-labelledby="new-image-heading" onSubmit={submit}>
+    <form className="card generation-form" aria-labelledby="new-image-heading" onSubmit={submit} noValidate>
       <h2 id="new-image-heading">New image</h2>
       <div className="field">
         <label htmlFor="prompt">Prompt</label>
@@ -55,7 +101,9 @@ export function GenerationForm({ params, onChange, onSubmit, loaded, busy }: Pro
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e);
           }}
+          {...errorProps('prompt', shown.prompt)}
         />
+        <FieldError id="prompt-error" message={shown.prompt} />
       </div>
       <div className="field">
         <label htmlFor="negative-prompt">Negative prompt</label>
@@ -65,7 +113,7 @@ export function GenerationForm({ params, onChange, onSubmit, loaded, busy }: Pro
       <div className="field">
         <label htmlFor="sampler">Sampler</label>
         <select id="sampler" value={params.sampler} aria-describedby="sampler-description" onChange={(e) => onChange({ sampler: e.target.value })}>
-          {!params.sampler && <option value="">Model default</option>}
+          <option value="">Model default{defaultSampler ? ` (${defaultSampler.label})` : ''}</option>
           {samplers.data?.map((s) => (
             <option key={s.name} value={s.name} title={s.description}>
               {s.label}
@@ -73,32 +121,37 @@ export function GenerationForm({ params, onChange, onSubmit, loaded, busy }: Pro
           ))}
         </select>
         <p id="sampler-description" className="hint">
-          {sampler ? `${sampler.description}${sampler.stochastic ? ' (adds noise each step)' : ''}` : 'The loaded model’s configured sampler.'}
+          {sampler ? `${sampler.description}${sampler.stochastic ? ' (adds noise each step)' : ''}` : 'The model’s configured sampler.'}
         </p>
       </div>
 
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="steps">Steps</label>
-          <input id="steps" type="number" min={STEP_LIMITS.min} max={STEP_LIMITS.max} step={1} value={params.steps} onChange={(e) => onChange({ steps: e.target.valueAsNumber })} />
-        </div>
-        <div className="field">
-          <label htmlFor="guidance">Guidance</label>
-          <input id="guidance" type="number" min={GUIDANCE_LIMITS.min} max={GUIDANCE_LIMITS.max} step={0.5} value={params.guidance} onChange={(e) => onChange({ guidance: e.target.valueAsNumber })} />
-        </div>
+        {numberField('steps', 'Steps', STEP_LIMITS, 1)}
+        {numberField('guidance', 'Guidance', GUIDANCE_LIMITS, 0.5)}
+        {numberField('count', 'Batch count', COUNT_LIMITS, 1)}
         <SelectField id="width" label="Width" value={params.width} options={sizeOptions} onChange={(width) => width !== '' && onChange({ width })} />
         <SelectField id="height" label="Height" value={params.height} options={sizeOptions} onChange={(height) => height !== '' && onChange({ height })} />
       </div>
 
-      {limits && (
+      {native && (
         <p className="hint size-hint">
-          This model works best at {limits.width} × {limits.height}; sizes from {limits.minSide} to {limits.maxSide} pixels work.
+          This model works best at {native} × {native}; sizes from {MIN_SIDE} to {native * 2} pixels work.
         </p>
       )}
       <div className="field">
         <label htmlFor="seed">Seed</label>
         <div className="input-with-button">
-          <input id="seed" inputMode="numeric" pattern="[0-9]*" placeholder="random" value={params.seed} onChange={(e) => onChange({ seed: e.target.value.replace(/[^0-9]/g, '') })} aria-describedby="seed-hint" />
+          <input
+            id="seed"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            maxLength={String(SEED_MAX).length}
+            placeholder="random"
+            value={params.seed}
+            onChange={(e) => onChange({ seed: e.target.value.replace(/[^0-9]/g, '').slice(0, String(SEED_MAX).length) })}
+            aria-invalid={shown.seed ? true : undefined}
+            aria-describedby={shown.seed ? 'seed-error seed-hint' : 'seed-hint'}
+          />
           <button type="button" onClick={() => onChange({ seed: randomSeed() })}>
             Randomize seed
           </button>
@@ -106,16 +159,20 @@ export function GenerationForm({ params, onChange, onSubmit, loaded, busy }: Pro
             Clear seed
           </button>
         </div>
+        <FieldError id="seed-error" message={shown.seed} />
         <p id="seed-hint" className="hint">
           Leave empty for a new random seed each time; the same seed and settings give the same image.
         </p>
       </div>
 
+      <InitImageField image={params.image} strength={params.strength} onChange={onChange} />
+
       <div className="actions">
-        <button type="submit" className="primary" disabled={!loaded || busy || params.prompt.trim() === ''}>
+        <button type="submit" className="primary" disabled={!canSubmit}>
           Generate
         </button>
-        {!loaded && <span className="hint">Load a model to generate.</span>}
+        {blockedBy && <span className="hint">{blockedBy}</span>}
+        {!blockedBy && !valid && <span className="hint">{errors.prompt && !shown.prompt ? 'Write a prompt to generate.' : 'Fix the fields marked above to generate.'}</span>}
       </div>
     </form>
   );

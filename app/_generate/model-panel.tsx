@@ -1,6 +1,7 @@
 'use client';
 // Picks a model and loads, unloads or cancels it. Buttons are enabled only when the action is legal in the
-// live state; the state and the part-by-part load progress come from the status stream.
+// live state; every model's state and the part-by-part load progress come from the status stream, so all tabs
+// show the same picture (a load started in another tab included).
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ErrorMessage } from '../_components/error-message';
@@ -9,17 +10,18 @@ import { StateBadge } from '../_components/state-badge';
 import { easelCode } from '../_lib/errors';
 import { formatTime } from '../_lib/format';
 import { useLiveStatus } from '../_lib/live-status';
-import { useTRPC, type ModelRecord, type ModelStatus } from '../_lib/trpc';
+import { focusModel, residentOf, stateOf, type Resident } from '../_lib/resident';
+import { useTRPC, type ModelRecord } from '../_lib/trpc';
+import { adminOnlyReason, useRole } from '../_lib/role';
 
-/** A load that was cancelled or superseded on purpose is not a failure worth an alert. */
-const EXPECTED_LOAD_ENDINGS = new Set(['CANCELLED', 'SUPERSEDED']);
+/**
+ * A load that was cancelled or superseded on purpose is not a failure worth an alert; a failed load is shown once,
+ * by the model's ERROR state (which Reset clears), not a second time as the mutation's error.
+ */
+const EXPECTED_LOAD_ENDINGS = new Set(['CANCELLED', 'SUPERSEDED', 'LOAD_FAILED']);
 
-function stateOf(model: ModelRecord, status: ModelStatus | undefined): ModelStatus['state'] | 'NOT LOADED' {
-  return status && status.modelId === model.id ? status.state : 'NOT LOADED';
-}
-
-function LoadProgress({ status, model }: { status: ModelStatus; model: ModelRecord | undefined }) {
-  const progress = status.loadProgress;
+function LoadProgress({ resident, model }: { resident: Resident; model: ModelRecord | undefined }) {
+  const progress = resident.loadProgress;
   const parts = model?.description.parts.map((p) => p.part) ?? [];
   const count = progress?.count ?? parts.length;
   const done = progress ? progress.index : 0;
@@ -43,8 +45,9 @@ function LoadProgress({ status, model }: { status: ModelStatus; model: ModelReco
   );
 }
 
-export function ModelPanel({ selectedId, onSelect }: { selectedId: string; onSelect: (id: string) => void }) {
+export function ModelPanel({ selectedId, onSelect, restored }: { selectedId: string; onSelect: (id: string) => void; restored: boolean }) {
   const trpc = useTRPC();
+  const adminOnly = adminOnlyReason(useRole().role);
   const { status, connection } = useLiveStatus();
   const models = useQuery(trpc.models.list.queryOptions());
   const load = useMutation(trpc.models.load.mutationOptions());
@@ -53,30 +56,32 @@ export function ModelPanel({ selectedId, onSelect }: { selectedId: string; onSel
 
   const list = models.data ?? [];
   const selected = list.find((m) => m.id === selectedId);
+  // Nothing chosen yet (or the choice was removed): follow the server, the model being loaded or in use first.
+  const focus = focusModel(status)?.modelId;
   useEffect(() => {
-    if (list.length === 0 || selected) return;
-    onSelect(status?.modelId && list.some((m) => m.id === status.modelId) ? status.modelId : list[0]!.id);
-  }, [list, selected, status?.modelId, onSelect]);
+    if (list.length === 0 || selected || !restored) return;
+    onSelect(focus && list.some((m) => m.id === focus) ? focus : list[0]!.id);
+  }, [list, selected, focus, onSelect, restored]);
 
   const live = connection === 'live' && status !== undefined;
-  const state = status?.state;
-  const isCurrent = status?.modelId === selectedId;
-  const canLoad = live && selected !== undefined && state !== 'UNLOADING' && !(isCurrent && (state === 'LOADING' || state === 'LOADED'));
-  const canUnload = live && (state === 'LOADED' || state === 'ERROR') && !unload.isPending;
-  const canCancel = live && state === 'LOADING' && !cancel.isPending;
+  const resident = residentOf(status, selectedId);
+  const state = resident?.state;
+  const canLoad = live && selected !== undefined && state !== 'UNLOADING' && state !== 'LOADING' && state !== 'LOADED' && adminOnly === null;
+  const canUnload = live && (state === 'LOADED' || state === 'ERROR') && !unload.isPending && adminOnly === null;
+  const canCancel = live && state === 'LOADING' && !cancel.isPending && adminOnly === null;
   const loadError = load.error && !EXPECTED_LOAD_ENDINGS.has(easelCode(load.error) ?? '') ? load.error : null;
-  const otherLoaded = state === 'LOADED' && !isCurrent && status?.modelId;
+  const loadingElsewhere = (status?.models ?? []).filter((m) => m.state === 'LOADING' && m.modelId !== selectedId);
 
   return (
     <section className="card model-panel">
       <h2>Model</h2>
       <div className="field">
         <label htmlFor="model-select" className="visually-hidden">Model</label>
-        <select id="model-select" value={selectedId} onChange={(e) => onSelect(e.target.value)} disabled={list.length === 0}>
+        <select id="model-select" value={selectedId} onChange={(e) => onSelect(e.target.value)} disabled={list.length === 0} title={selected ? `${selected.name} (${selected.id})` : undefined}>
           {list.length === 0 && <option value="">{models.isPending ? 'Loading models…' : 'No models registered'}</option>}
           {list.map((m) => (
             <option key={m.id} value={m.id}>
-              {m.name} — {stateOf(m, status).toLowerCase()}
+              {m.name} — {stateOf(status, m.id).toLowerCase()}
             </option>
           ))}
         </select>
@@ -84,30 +89,44 @@ export function ModelPanel({ selectedId, onSelect }: { selectedId: string; onSel
       <ErrorMessage error={models.error} />
 
       <div className="status-line" role="status" aria-label="Model state">
-        <span aria-hidden="true">State:</span> <StateBadge state={selected ? stateOf(selected, status) : 'NOT LOADED'} />
-        {status && isCurrent && status.device && <span className="muted"> on {status.device}</span>}
-        {status && isCurrent && <span className="muted"> since {formatTime(status.since)}</span>}
+        <span aria-hidden="true">State:</span> <StateBadge state={selected ? stateOf(status, selected.id) : 'NOT LOADED'} />
+        {resident?.device && <span className="muted"> on {resident.device}</span>}
+        {resident && <span className="muted"> since {formatTime(resident.since)}</span>}
       </div>
-      {otherLoaded && (
-        <p className="muted small">Loading this one first unloads {status?.modelId}.</p>
-      )}
-      {status?.state === 'ERROR' && isCurrent && status.error && <p className="error" role="alert">{status.error}</p>}
-      {status?.state === 'LOADING' && status.modelId && (
-        <LoadProgress status={status} model={list.find((m) => m.id === status.modelId)} />
-      )}
+      {loadingElsewhere.map((m) => (
+        <p key={m.modelId} className="muted small ellipsis" title={m.modelId} role="status">
+          Loading {m.modelId}…
+        </p>
+      ))}
+      {resident?.state === 'ERROR' && resident.error && <p className="error" role="alert">{resident.error}</p>}
+      {resident?.state === 'LOADING' && <LoadProgress resident={resident} model={selected} />}
 
       <div className="actions">
         <button type="button" className="primary" disabled={!canLoad} onClick={() => load.mutate({ id: selectedId })}>
           Load
         </button>
-        <button type="button" disabled={!canUnload} onClick={() => unload.mutate()}>
+        <button
+          type="button"
+          disabled={!canUnload}
+          onClick={() => {
+            load.reset();
+            unload.mutate({ id: selectedId });
+          }}
+        >
           {state === 'ERROR' ? 'Reset' : 'Unload'}
         </button>
-        <button type="button" disabled={!canCancel} onClick={() => cancel.mutate()}>
+        <button type="button" disabled={!canCancel} onClick={() => cancel.mutate({ id: selectedId })}>
           Cancel load
         </button>
       </div>
-      {load.error && !loadError && <p className="muted small" role="status">The load was {easelCode(load.error) === 'SUPERSEDED' ? 'superseded by another' : 'cancelled'}.</p>}
+      {adminOnly && (
+        <p className="muted small" role="note">
+          Load, Unload and Cancel: {adminOnly}.
+        </p>
+      )}
+      {load.error && !loadError && easelCode(load.error) !== 'LOAD_FAILED' && (
+        <p className="muted small" role="status">The load was {easelCode(load.error) === 'SUPERSEDED' ? 'superseded by another' : 'cancelled'}.</p>
+      )}
       <ErrorMessage error={loadError ?? unload.error ?? cancel.error} />
     </section>
   );

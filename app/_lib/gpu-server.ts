@@ -1,5 +1,9 @@
 // Server side of the web tier: where the GPU server listens, and a streaming pass-through of one request to
-// it (tRPC calls, server-sent events, images), so the browser needs only this origin.
+// it (tRPC calls, server-sent events, images), so the browser needs only this origin. Each request passes the
+// web gate first, its body is capped at the GPU server's limit, and the signed-in token rides along as a bearer.
+import { MAX_BODY_BYTES } from '../../server/http/body-limit';
+import { sessionToken } from './session-cookie';
+import { gateRequest, refusalResponse } from './web-gate';
 
 /** Request headers the GPU server reads; cookies and the rest stay on this side. */
 const FORWARDED_REQUEST_HEADERS = [
@@ -36,8 +40,36 @@ function unreachable(pathname: string, search: string, message: string): Respons
   return Response.json(body, { status: 502 });
 }
 
+/** The body, or null once it passes `limit` bytes (declared or counted): nothing larger is held in memory. */
+async function readCapped(request: Request, limit: number): Promise<ArrayBuffer | null> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) return null;
+  if (request.body === null) return new ArrayBuffer(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return joined.buffer;
+}
+
 /** Sends `request` to the GPU server at `path` (plus the request's query string) and streams the answer back. */
 export async function forward(request: Request, path: string): Promise<Response> {
+  const refused = gateRequest(request);
+  if (refused) return refused;
   const { search } = new URL(request.url);
   const origin = gpuServerOrigin();
   const headers = new Headers();
@@ -45,13 +77,20 @@ export async function forward(request: Request, path: string): Promise<Response>
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
+  // EventSource can't send headers; the sign-in cookie comes with every same-origin request instead.
+  const token = sessionToken(request);
+  if (!headers.has('authorization') && token) headers.set('authorization', `Bearer ${token}`);
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  const body = hasBody ? await readCapped(request, MAX_BODY_BYTES) : undefined;
+  if (body === null) {
+    return refusalResponse(request, { status: 413, easelCode: 'INVALID_INPUT', message: `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MiB the GPU server accepts` });
+  }
   let upstream: Response;
   try {
     upstream = await fetch(`${origin}${path}${search}`, {
       method: request.method,
       headers,
-      body: hasBody ? await request.arrayBuffer() : undefined,
+      body,
       // The browser closing an event stream must end the subscription on the GPU server too.
       signal: request.signal,
       cache: 'no-store',

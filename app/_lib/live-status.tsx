@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { readableError } from './errors';
+import { lifecycleKey } from './resident';
 import { useTRPC, type ModelStatus } from './trpc';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
@@ -48,7 +49,7 @@ export function StatusProvider({ children }: { children: ReactNode }) {
         const previous = last.current;
         last.current = status;
         failures.current = 0;
-        const changed = previous === undefined || previous.state !== status.state || previous.modelId !== status.modelId;
+        const changed = previous === undefined || lifecycleKey(previous) !== lifecycleKey(status);
         if (dropped.current) {
           dropped.current = false;
           void queryClient.invalidateQueries();

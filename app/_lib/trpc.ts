@@ -16,6 +16,7 @@ export type Transition = Outputs['history']['transitions']['items'][number];
 export type Generation = Outputs['history']['generations']['items'][number];
 export type Sampler = Outputs['pipeline']['samplers'][number];
 export type JobEvent = Outputs['generate']['onProgress'] extends AsyncIterable<infer E> ? E : never;
+export type ActiveJob = Outputs['generate']['jobs'][number];
 
 const URL_PATH = '/api/trpc';
 

@@ -8,7 +8,9 @@ import { StateBadge } from '../_components/state-badge';
 import { formatBytes } from '../../client/format-bytes';
 import { formatTime } from '../_lib/format';
 import { useLiveStatus } from '../_lib/live-status';
+import { residentOf } from '../_lib/resident';
 import { useTRPC, type ModelRecord } from '../_lib/trpc';
+import { adminOnlyReason, useRole } from '../_lib/role';
 
 const IN_USE = new Set(['LOADING', 'LOADED', 'UNLOADING']);
 
@@ -38,6 +40,7 @@ function TensorTable({ model }: { model: ModelRecord }) {
 
 export function ModelCard({ model }: { model: ModelRecord }) {
   const trpc = useTRPC();
+  const adminOnly = adminOnlyReason(useRole().role);
   const queryClient = useQueryClient();
   const { status } = useLiveStatus();
   const [confirming, setConfirming] = useState(false);
@@ -45,8 +48,8 @@ export function ModelCard({ model }: { model: ModelRecord }) {
   const samplerLabel = samplers.data?.find((s) => s.name === model.defaultSampler)?.label ?? model.defaultSampler;
   const remove = useMutation(trpc.models.remove.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.models.pathFilter()) }));
 
-  const current = status?.modelId === model.id;
-  const state = current && status ? status.state : 'NOT LOADED';
+  const resident = residentOf(status, model.id);
+  const state = resident?.state ?? 'NOT LOADED';
   const inUse = IN_USE.has(state);
   const pixels = model.sampleSize * model.description.vaeScaleFactor;
   const dtypes = [...new Set(model.description.parts.flatMap((p) => [...p.inputs, ...p.outputs].map((t) => t.type)))].join(', ');
@@ -55,11 +58,13 @@ export function ModelCard({ model }: { model: ModelRecord }) {
   return (
     <article className="card model-card" aria-labelledby={headingId}>
       <header className="model-card-head">
-        <h2 id={headingId}>{model.name}</h2>
+        <h2 id={headingId} className="ellipsis" title={model.name}>
+          {model.name}
+        </h2>
         <StateBadge state={state} />
       </header>
       <dl className="details">
-        <div><dt>Id</dt><dd><code>{model.id}</code></dd></div>
+        <div><dt>Id</dt><dd className="ellipsis" title={model.id}><code>{model.id}</code></dd></div>
         <div><dt>Folder</dt><dd><code className="path">{model.path}</code></dd></div>
         <div><dt>Size on disk</dt><dd>{formatBytes(model.sizeBytes)}</dd></div>
         <div><dt>Sample size</dt><dd>{model.sampleSize} latent ({pixels} × {pixels} px)</dd></div>
@@ -67,7 +72,7 @@ export function ModelCard({ model }: { model: ModelRecord }) {
         <div><dt>Default sampler</dt><dd>{samplerLabel ?? '—'}</dd></div>
         <div><dt>Load count</dt><dd>{model.loadCount}</dd></div>
         <div><dt>Last loaded</dt><dd>{formatTime(model.lastLoadedAt)}</dd></div>
-        <div><dt>Device</dt><dd>{current && status?.device ? status.device : 'not loaded'}</dd></div>
+        <div><dt>Device</dt><dd>{resident?.device ?? 'not loaded'}</dd></div>
         <div><dt>Registered</dt><dd>{formatTime(model.createdAt)}</dd></div>
       </dl>
       <details>
@@ -76,7 +81,7 @@ export function ModelCard({ model }: { model: ModelRecord }) {
       </details>
       <div className="actions">
         {!confirming ? (
-          <button type="button" className="danger" disabled={inUse} onClick={() => setConfirming(true)} aria-label={`Remove ${model.name}`}>
+          <button type="button" className="danger" disabled={inUse || adminOnly !== null} title={adminOnly ?? undefined} onClick={() => setConfirming(true)} aria-label={`Remove ${model.name}`}>
             Remove
           </button>
         ) : (

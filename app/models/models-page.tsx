@@ -2,8 +2,11 @@
 // The registry page: register a folder, rescan the model roots, and every registered model in detail.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ErrorMessage } from '../_components/error-message';
+import { ResidentModels } from '../_components/resident-models';
 import { useTRPC } from '../_lib/trpc';
+import { adminOnlyReason, useRole } from '../_lib/role';
 import { ModelCard } from './model-card';
+import { PullForm } from './pull-form';
 import { RegisterForm } from './register-form';
 
 function ScanResult({ result }: { result: { added: Array<{ id: string }>; failed: Array<{ path: string; error: string }>; alreadyRegistered: number } }) {
@@ -29,6 +32,7 @@ function ScanResult({ result }: { result: { added: Array<{ id: string }>; failed
 
 export function ModelsPage() {
   const trpc = useTRPC();
+  const adminOnly = adminOnlyReason(useRole().role);
   const queryClient = useQueryClient();
   const models = useQuery(trpc.models.list.queryOptions());
   const scan = useMutation(trpc.models.scan.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.models.pathFilter()) }));
@@ -37,13 +41,20 @@ export function ModelsPage() {
     <div className="stack">
       <div className="page-head">
         <h1>Models</h1>
-        <button type="button" onClick={() => scan.mutate()} disabled={scan.isPending}>
+        <button type="button" onClick={() => scan.mutate()} disabled={scan.isPending || adminOnly !== null} title={adminOnly ?? undefined}>
           {scan.isPending ? 'Scanning…' : 'Rescan model folders'}
         </button>
       </div>
+      {adminOnly && (
+        <p className="muted small" role="note">
+          Registering, rescanning, pulling and removing models: {adminOnly}.
+        </p>
+      )}
       {scan.data && <ScanResult result={scan.data} />}
       <ErrorMessage error={scan.error} />
       <RegisterForm />
+      <PullForm />
+      <ResidentModels />
       <ErrorMessage error={models.error} />
       {models.isPending && <p className="muted">Loading the registry…</p>}
       {models.data?.length === 0 && <p className="muted">No models yet: register a folder above, or rescan.</p>}

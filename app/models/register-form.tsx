@@ -4,9 +4,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { readableError } from '../_lib/errors';
 import { useTRPC } from '../_lib/trpc';
+import { adminOnlyReason, useRole } from '../_lib/role';
+import { modelIdFromFolder } from './model-id';
 
 export function RegisterForm() {
   const trpc = useTRPC();
+  const adminOnly = adminOnlyReason(useRole().role);
   const queryClient = useQueryClient();
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
@@ -24,9 +27,10 @@ export function RegisterForm() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    register.mutate({ path: path.trim(), name: name.trim() || undefined, id: id.trim() || undefined });
+    register.mutate({ path: path.trim(), name: name.trim() || undefined, id: id.trim() || derivedId || undefined });
   };
   const error = register.error ? readableError(register.error) : null;
+  const derivedId = modelIdFromFolder(path);
 
   return (
     <form className="card register" aria-labelledby="register-heading" onSubmit={submit}>
@@ -61,11 +65,11 @@ export function RegisterForm() {
         </div>
         <div className="field">
           <label htmlFor="register-id">Id (optional)</label>
-          <input id="register-id" value={id} onChange={(e) => setId(e.target.value)} placeholder="from the folder name" autoComplete="off" spellCheck={false} />
+          <input id="register-id" value={id} onChange={(e) => setId(e.target.value)} placeholder={derivedId || 'from the folder name'} autoComplete="off" spellCheck={false} />
         </div>
       </div>
       <div className="actions">
-        <button type="submit" className="primary" disabled={register.isPending || path.trim() === ''}>
+        <button type="submit" className="primary" disabled={register.isPending || path.trim() === '' || adminOnly !== null} title={adminOnly ?? undefined}>
           {register.isPending ? 'Checking the model…' : 'Register'}
         </button>
         {register.isSuccess && (

@@ -3,6 +3,7 @@
 // path) holding seeded random weights. Its images are noise; its cost per step is what the benchmark needs.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parsePythonJson } from '../../server/core/python-json.js';
 import { buildDemoModel } from '../../server/demo-model/index.js';
 import { GraphBuilder } from '../../server/onnx-build/graph-builder.js';
 import { writeJson, writeOnnxModel } from '../../server/onnx-build/model-files.js';
@@ -22,7 +23,14 @@ export interface SdShapedConfig {
   /** Rows of the text encoder's token table: CLIP's vocabulary size, for a realistic share of the load. */
   tokenTableRows: number;
   seed: number;
+  /** SDXL's added conditioning: UNet inputs text_embeds (this wide) and time_ids, folded into the time embedding. */
+  pooledDim?: number;
 }
+
+/** SDXL's six time ids (original size, crop top-left, target size). */
+const TIME_IDS = 6;
+/** Width of each time id's embedding (SDXL's addition_time_embed_dim). */
+const TIME_ID_DIM = 256;
 
 /**
  * Sized by CPU time, which a shared machine disturbs least: a guided step (a batch of 2) costs ≈185 ms of one
@@ -52,7 +60,15 @@ export function buildSdShapedUnet(config: SdShapedConfig): GraphBuilder {
   const context = { value: g.input('encoder_hidden_states', 'float32', ['batch', TOKENS, config.contextDim]), dim: config.contextDim };
   const base = config.channels[0]!;
   const timeDim = 4 * base;
-  const time = layers.timeEmbedding(timestep, base, timeDim);
+  let time = layers.timeEmbedding(timestep, base, timeDim);
+  if (config.pooledDim !== undefined) {
+    // SDXL's add_embedding: [text_embeds, embedded time ids] → linear → SiLU → linear, added to the time embedding.
+    const textEmbeds = g.input('text_embeds', 'float32', ['batch', config.pooledDim]);
+    const timeIds = layers.linear(g.input('time_ids', 'float32', ['batch', TIME_IDS]), TIME_IDS, TIME_IDS * TIME_ID_DIM);
+    const added = g.op('Concat', [textEmbeds, timeIds], { axis: { int: 1 } });
+    const width = config.pooledDim + TIME_IDS * TIME_ID_DIM;
+    time = g.op('Add', [time, layers.linear(layers.silu(layers.linear(added, width, timeDim)), timeDim, timeDim)]);
+  }
   const attends = (level: number) => config.attentionLevels.includes(level);
   const last = config.channels.length - 1;
 
@@ -106,7 +122,7 @@ export function buildSdShapedTextEncoder(config: SdShapedConfig, vocabularySize:
 }
 
 async function editJson(path: string, edit: (value: Record<string, unknown>) => void): Promise<void> {
-  const value = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  const value = parsePythonJson(await readFile(path, 'utf8')) as Record<string, unknown>;
   edit(value);
   await writeJson(path, value);
 }

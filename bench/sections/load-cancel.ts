@@ -8,7 +8,7 @@ import { startChildScript } from '../child-script.js';
 import type { BenchModel } from '../models/bench-models.js';
 import type { BenchServer } from '../server-process.js';
 import { median, ratio, summarize } from '../stats.js';
-import { StatusWatch } from '../status-watch.js';
+import { watchStatus } from '../subscription-watch.js';
 import { formatValue, type ResultRow } from '../table.js';
 import { SETTLE_MS, type BenchSettings, type Section, type SectionResult } from './section.js';
 
@@ -30,13 +30,13 @@ async function bareCreate(model: BenchModel, threads: number): Promise<BareCreat
 }
 
 async function loadPairs(server: BenchServer, model: BenchModel, settings: BenchSettings, rounds: number): Promise<LoadPair[]> {
-  const watch = new StatusWatch(server.client);
+  const watch = watchStatus(server.client);
   const timeLoad = async () => {
     await sleep(SETTLE_MS);
     const started = performance.now();
     await server.client.models.load.mutate({ id: model.id });
     const loadMs = performance.now() - started;
-    const firstPart = await watch.until((s) => s.state === 'LOADING' && s.loadProgress?.index === 0, started);
+    const firstPart = await watch.until((s) => s.models.some((m) => m.modelId === model.id && m.state === 'LOADING' && m.loadProgress?.index === 0), started);
     await server.client.models.unload.mutate();
     return { loadMs, beforeFirstPartMs: firstPart - started };
   };
@@ -84,7 +84,7 @@ interface CancelSample {
 /** Cancels loads of the slow model while its UNet is being opened, after varying delays. */
 async function cancelSamples(server: BenchServer, model: BenchModel, count: number): Promise<CancelSample[]> {
   const { client } = server;
-  const watch = new StatusWatch(client);
+  const watch = watchStatus(client);
   const samples: CancelSample[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -93,14 +93,14 @@ async function cancelSamples(server: BenchServer, model: BenchModel, count: numb
         () => new Error(`the load of ${model.id} finished before it was cancelled; the slow model opens too fast here`),
         () => undefined,
       );
-      await watch.until((s) => s.state === 'LOADING' && s.loadProgress?.part === 'unet', asked);
+      await watch.until((s) => s.models.some((m) => m.modelId === model.id && m.state === 'LOADING' && m.loadProgress?.part === 'unet'), asked);
       // Spread over the UNet's seconds-long create, so cancels land at different points inside it.
       const delayMs = 50 + ((i * 137) % 450);
       await sleep(delayMs);
       const sent = performance.now();
       await client.models.cancel.mutate();
       const cancelCallMs = performance.now() - sent;
-      const idleAt = await watch.until((s) => s.state === 'IDLE', sent);
+      const idleAt = await watch.until((s) => !s.models.some((m) => m.modelId === model.id), sent);
       const failure = await load;
       if (failure) throw failure;
       samples.push({ delayMs, cancelCallMs, toIdleMs: idleAt - sent });

@@ -18,7 +18,7 @@ const WINDOW_LIMIT_MS = 110_000;
 const LOOP_TARGET = { op: '<=', limit: 20 } as const;
 const STATUS_TARGET = { op: '<=', limit: 10 } as const;
 
-interface Window {
+export interface Window {
   loop: ProbeSnapshot['loop'];
   gc: ProbeSnapshot['gc'];
   windowMs: number;
@@ -28,7 +28,7 @@ interface Window {
 type Reply = { type: 'started' } | { type: 'result'; result: SteadyRateResult } | { type: 'error'; message: string };
 
 /** Runs `work` with the status pinger going and the loop probe's window around it. */
-async function measureWindow(server: BenchServer, pinger: ChildScript, work: () => Promise<unknown>): Promise<Window> {
+export async function measureWindow(server: BenchServer, pinger: ChildScript, work: () => Promise<unknown>): Promise<Window> {
   // Opens the window (and runs the snapshot's full GC) before the pinger's counted requests begin.
   await server.snapshot();
   pinger.send({ type: 'steady', url: `${server.trpcUrl}/models.status`, intervalMs: STATUS_INTERVAL_MS, maxDurationMs: WINDOW_LIMIT_MS } satisfies LoadClientCommand);

@@ -15,6 +15,7 @@ type ImageResult = Generation & { file: string | null };
 function request(ctx: CommandContext) {
   const { positionals, values } = ctx;
   const sampler = stringOption(values, 'sampler');
+  const keepAlive = stringOption(values, 'keep-alive');
   return {
     prompt: positionals.join(' '),
     negativePrompt: stringOption(values, 'negative'),
@@ -24,6 +25,8 @@ function request(ctx: CommandContext) {
     seed: integerOption(values, 'seed', 0, Number.MAX_SAFE_INTEGER),
     count: integerOption(values, 'count', 1, Number.MAX_SAFE_INTEGER),
     ...sizeOption(values, 'size'),
+    model: stringOption(values, 'model'),
+    keepAlive: keepAlive === undefined ? undefined : /^-?\d+$/.test(keepAlive) ? Number(keepAlive) : keepAlive,
   };
 }
 
@@ -35,6 +38,10 @@ async function follow(ctx: CommandContext, id: string, label: string): Promise<J
   for await (const event of followGeneration(ctx.client, id)) {
     last = event;
     if (event.status === 'queued') progress.update(0, `queued (${event.position} ahead)`);
+    if (event.status === 'loading') {
+      const p = event.loadProgress;
+      progress.update(0, p ? `loading ${event.modelId}: ${p.part} (${p.index + 1}/${p.count})` : `waiting for ${event.modelId} to load`);
+    }
     if (event.status === 'running') {
       if (!started) progress.log(`${label}: generating ${id}`);
       started = true;
@@ -43,7 +50,7 @@ async function follow(ctx: CommandContext, id: string, label: string): Promise<J
     }
   }
   progress.clear();
-  if (!last || last.status === 'queued' || last.status === 'running') {
+  if (!last || last.status === 'queued' || last.status === 'loading' || last.status === 'running') {
     throw new CliError('UNEXPECTED', `The progress stream of ${id} ended before the job did; see \`easel history --generations\``, EXIT.UNEXPECTED);
   }
   progress.log(`${label}: ${last.status}`);
@@ -80,9 +87,12 @@ function outcome(images: ImageResult[]): ExitCode {
 
 export const GENERATE_COMMAND: Command = {
   name: 'generate',
-  usage: 'generate "<prompt>" [--negative TEXT] [--sampler NAME] [--steps N] [--guidance G] [--seed S] [--size WxH] [--count N] [-o FILE|DIR/]',
-  summary: 'generate images with the loaded model, a progress bar per image; Ctrl-C cancels',
+  usage:
+    'generate "<prompt>" [--model ID] [--keep-alive 10m] [--negative TEXT] [--sampler NAME] [--steps N] [--guidance G] [--seed S] [--size WxH] [--count N] [-o FILE|DIR/]',
+  summary: 'generate images (loading the model first when it is not resident), a progress bar per image; Ctrl-C cancels',
   details: [
+    '--model: a registered model id (default: the most recently used resident model); it is loaded on demand.',
+    '--keep-alive: how long the model stays loaded after these images (10m, 1h30m, seconds, 0 or -1).',
     '-o FILE saves a single image there. A folder (an existing one, or a path ending in /) gets one',
     '<generation id>.png per image, and so does -o with --count above 1. Without -o: the current folder.',
     'Images after the first use seeds seed+1, seed+2, …  `easel samplers` lists the sampler names.',
@@ -97,6 +107,8 @@ export const GENERATE_COMMAND: Command = {
     size: { type: 'string' },
     count: { type: 'string', short: 'n' },
     output: { type: 'string', short: 'o' },
+    model: { type: 'string', short: 'm' },
+    'keep-alive': { type: 'string' },
   },
   positionals: { min: 1, max: Infinity, name: 'prompt' },
   async run(ctx) {

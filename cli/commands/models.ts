@@ -8,7 +8,7 @@ import { formatTime, table } from '../output.js';
 
 type ModelRow = { id: string; name: string; sizeBytes: number; sampleSize: number; description: { vaeScaleFactor: number }; loadCount: number; lastLoadedAt: Date | null };
 
-function modelLines(models: ModelRow[], current: { state: string; modelId: string | null }): string[] {
+function modelLines(models: ModelRow[], current: { models: Array<{ modelId: string; state: string }> }): string[] {
   if (models.length === 0) return ['No models registered; add one with `easel models add <path>` or `easel models scan`.'];
   const rows = models.map((m) => [
     m.id,
@@ -17,7 +17,7 @@ function modelLines(models: ModelRow[], current: { state: string; modelId: strin
     `${m.sampleSize * m.description.vaeScaleFactor}px`,
     String(m.loadCount),
     formatTime(m.lastLoadedAt),
-    m.id === current.modelId ? current.state : '',
+    current.models.find((resident) => resident.modelId === m.id)?.state ?? '',
   ]);
   return table(['ID', 'NAME', 'SIZE', 'NATIVE', 'LOADS', 'LAST LOADED', 'STATE'], rows);
 }

@@ -1,32 +1,25 @@
 // Request context in two layers: createContextInner (no HTTP, used by tests and in-process callers) and the
-// HTTP layer that reads the actor, request id and admin token from headers.
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+// HTTP layer that reads the actor, request id and bearer token from headers. Built once per request: the role
+// and owner id every procedure's role gate and ownership checks read.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Actor } from '../core/ports.js';
 import { ACTORS } from '../core/ports.js';
 import type { Services } from './services.js';
+import { bearerToken, identify, type Identity } from './identity.js';
 
-export interface Context {
+export type Context = {
   services: Services;
   actor: Actor;
   requestId: string;
-  isAdmin: boolean;
-}
-
-function tokenMatches(expected: string | null, given: string | undefined): boolean {
-  if (expected === null) return true;
-  if (given === undefined) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+} & Identity;
 
 export function createContextInner(services: Services, options: { actor?: Actor; requestId?: string; token?: string } = {}): Context {
   return {
     services,
     actor: options.actor ?? 'script',
     requestId: options.requestId ?? randomUUID(),
-    isAdmin: tokenMatches(services.adminToken, options.token),
+    ...identify(services.security, options.token),
   };
 }
 
@@ -35,18 +28,21 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** `x-request-id` when it is sane (it goes into logs and messages), else none. */
+export function requestIdOf(req: IncomingMessage): string | undefined {
+  const value = header(req, 'x-request-id');
+  return value && /^[\w.:-]{1,128}$/.test(value) ? value : undefined;
+}
+
 /**
  * Headers: `x-easel-actor` (ui | script; anything else counts as script), `x-request-id` (kept when sane),
- * `authorization: Bearer <token>`. EventSource can't send headers, so subscriptions may pass `?token=`.
+ * `authorization: Bearer <token>`. Tokens are never read from the URL, where logs and histories keep them; the
+ * web UI's proxy adds the header to event streams for the browser.
  */
 export function createHttpContext(services: Services) {
   return ({ req }: { req: IncomingMessage }): Context => {
     const actorHeader = header(req, 'x-easel-actor');
     const actor = ACTORS.includes(actorHeader as Actor) && actorHeader !== 'system' ? (actorHeader as Actor) : 'script';
-    const requestIdHeader = header(req, 'x-request-id');
-    const requestId = requestIdHeader && /^[\w.:-]{1,128}$/.test(requestIdHeader) ? requestIdHeader : undefined;
-    const bearer = header(req, 'authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
-    const queryToken = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
-    return createContextInner(services, { actor, requestId, token: bearer ?? queryToken });
+    return createContextInner(services, { actor, requestId: requestIdOf(req), token: bearerToken(header(req, 'authorization')) });
   };
 }

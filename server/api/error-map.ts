@@ -43,6 +43,7 @@ export function easelCodeOf(error: TRPCError): EaselErrorCode {
   if (cause instanceof ZodError || CLIENT_MISTAKES.has(error.code)) return 'INVALID_INPUT';
   if (error.code === 'NOT_FOUND') return 'NOT_FOUND';
   if (error.code === 'UNAUTHORIZED') return 'UNAUTHORIZED';
+  if (error.code === 'FORBIDDEN') return 'FORBIDDEN';
   return 'INTERNAL';
 }
 

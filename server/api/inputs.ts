@@ -1,6 +1,7 @@
 // zod schemas shared by several procedures; bounds keep oversized input out before any work is done.
 import { z } from 'zod';
 import { MODEL_STATES, TRANSITION_REASONS } from '../core/lifecycle/transitions.js';
+import { parseKeepAlive } from '../core/keep-alive.js';
 
 export const modelIdInput = z
   .string()
@@ -10,3 +11,13 @@ export const modelIdInput = z
 
 export const stateInput = z.enum(MODEL_STATES);
 export const reasonInput = z.enum(TRANSITION_REASONS);
+
+/** keepAlive: a duration ("10m", "1h30m"), a number of seconds, 0 (unload after the last job) or -1 (never). */
+export const keepAliveInput = z.union([z.string().max(32), z.number()]).transform((value, ctx) => {
+  try {
+    return parseKeepAlive(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});

@@ -7,6 +7,12 @@ import type { TransitionRow } from '../db/transition-row.js';
 import type { GenerationQuery } from '../db/generation-repository.js';
 import type { GenerationQueue } from '../core/generation/generation-queue.js';
 import type { GenerationRecord } from '../core/ports.js';
+import type { PullService } from '../registry/hub/pull-service.js';
+import type { Config } from '../config.js';
+import type { ImageStore } from '../storage/image-store.js';
+import type { Nodes } from '../cluster/this-node.js';
+
+export type Security = Pick<Config, 'adminToken' | 'userToken' | 'host' | 'allowedHosts' | 'allowedOrigins'>;
 
 export interface Services {
   manager: ModelManager;
@@ -16,5 +22,12 @@ export interface Services {
     generations(query: GenerationQuery): Promise<Page<GenerationRecord, string>>;
   };
   generations: GenerationQueue;
-  adminToken: string | null;
+  /** Model downloads from the hub (models.pull). */
+  pulls: PullService;
+  /** Tokens for the role gate, hosts and origins for the request gate (the server's configuration). */
+  security: Security;
+  /** The images folder: room for new jobs, completed images, deletion, retention and disk use. */
+  storage: ImageStore;
+  /** The GPU servers sharing the database (just this one on SQLite). */
+  nodes: Nodes;
 }

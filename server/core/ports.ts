@@ -2,13 +2,14 @@
 // server/runner and server/db; faked in tests/helpers.
 import type { ModelState, TransitionReason } from './lifecycle/transitions.js';
 
-export type Actor = 'ui' | 'script' | 'system';
-export const ACTORS: readonly Actor[] = ['ui', 'script', 'system'];
+export type Actor = 'ui' | 'script' | 'system' | 'openai' | 'a1111';
+export const ACTORS: readonly Actor[] = ['ui', 'script', 'system', 'openai', 'a1111'];
 
 export type Device = 'cpu' | 'cuda' | 'webgpu';
 export type DevicePreference = Device | 'auto';
 
-export const MODEL_PARTS = ['text_encoder', 'unet', 'vae_decoder', 'vae_encoder'] as const;
+/** In load order; text_encoder_2 only in the SDXL layout. */
+export const MODEL_PARTS = ['text_encoder', 'text_encoder_2', 'unet', 'vae_decoder', 'vae_encoder'] as const;
 export type ModelPart = (typeof MODEL_PARTS)[number];
 
 /** One input or output of an ONNX session, as onnxruntime reports it. */
@@ -40,6 +41,23 @@ export interface ModelDescription {
   hasVaeEncoder: boolean;
   /** scheduler/scheduler_config.json as stored. */
   schedulerConfig: Record<string, unknown>;
+  /** What the UNet predicts (scheduler_config.json prediction_type): 'epsilon' (SD 1.x), 'v_prediction' (SD 2.x), 'sample'. */
+  predictionType?: string;
+  /** How the model's own files say to sample it; distilled models (Turbo, LCM, TCD) differ from the server's defaults. */
+  samplingDefaults?: SamplingDefaults;
+  /** SDXL layout only: model_index.json force_zeros_for_empty_prompt (an empty negative prompt conditions on zeros). */
+  forceZerosForEmptyPrompt?: boolean;
+}
+
+/** Defaults a model folder implies; absent fields leave the server's own defaults in place. */
+export interface SamplingDefaults {
+  /** A sampler name from server/core/schedulers (SAMPLERS). */
+  sampler?: string;
+  steps?: number;
+  guidance?: number;
+  timestepSpacing?: string;
+  /** Where each default came from ("scheduler/scheduler_config.json _class_name = LCMScheduler", …), for people. */
+  sources: string[];
 }
 
 export interface LoadedModel extends ModelDescription {
@@ -153,14 +171,27 @@ export interface TransitionRecord {
 /** Append-only log of every applied transition. */
 export interface AuditLog {
   append(record: TransitionRecord): Promise<void>;
-  /** The newest record, used at start-up to find a state left behind by a crash. */
-  last(): Promise<TransitionRecord | null>;
+  /** Each model's newest record, used at start-up to find states left behind by a crash. */
+  lastPerModel(): Promise<TransitionRecord[]>;
+}
+
+export interface RegisteredModel {
+  id: string;
+  path: string;
+  /** Memory measured at its last load (null until it has been loaded once). */
+  memoryBytes: number | null;
 }
 
 export interface ModelLookup {
-  /** The registered model's folder, or null when no model has that id. */
-  find(id: string): Promise<{ id: string; path: string } | null>;
-  recordLoaded(id: string, at: Date): Promise<void>;
+  /** The registered model, or null when no model has that id. */
+  find(id: string): Promise<RegisteredModel | null>;
+  /** Counts a completed load and keeps the memory it measured for the next budget decisions. */
+  recordLoaded(id: string, at: Date, memoryBytes: number | null): Promise<void>;
+}
+
+/** Memory a model is expected to take once loaded, from its part files (before it has ever been measured). */
+export interface MemoryEstimator {
+  estimate(modelPath: string): Promise<number>;
 }
 
 export interface Clock {
@@ -173,7 +204,7 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export const GENERATION_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export const GENERATION_STATUSES = ['queued', 'loading', 'running', 'done', 'failed', 'cancelled'] as const;
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
 
 /** A generation as persisted (the Generation table). */
@@ -200,15 +231,28 @@ export interface GenerationRecord {
   error: string | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Times the job was started; raised again when a crash interrupted it and it was queued anew. */
+  attempts: number;
+  /** Who asked: the role ('admin', 'user', or 'local' when no tokens are configured) and a stable id of the token. */
+  ownerRole: string | null;
+  ownerId: string | null;
+  /** Which client asked: ui, script, openai, a1111. */
+  actor: string | null;
+  /** The GPU server that ran the job. */
+  node: string | null;
+  /** Things the caller should know, e.g. words past the model's token limit. */
+  warnings: string[];
 }
 
 /** A new request starts queued; id defaults to a random UUID, createdAt to now. */
 export type NewGeneration = Omit<
   GenerationRecord,
-  'id' | 'createdAt' | 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'
-> & { id?: string; createdAt?: Date };
+  'id' | 'createdAt' | 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt' | 'attempts' | 'node' | 'ownerRole' | 'ownerId' | 'actor' | 'warnings'
+> & { id?: string; createdAt?: Date; ownerRole?: string | null; ownerId?: string | null; actor?: string | null; warnings?: string[] };
 
-export type GenerationUpdate = Partial<Pick<GenerationRecord, 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt'>>;
+export type GenerationUpdate = Partial<
+  Pick<GenerationRecord, 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt' | 'attempts' | 'node'>
+>;
 
 export interface GenerationStore {
   create(generation: NewGeneration): Promise<GenerationRecord>;
@@ -216,4 +260,6 @@ export interface GenerationStore {
   update(id: string, update: GenerationUpdate): Promise<GenerationRecord>;
   /** Throws NOT_FOUND for an unknown id. */
   get(id: string): Promise<GenerationRecord>;
+  /** Jobs that had not ended (queued, loading, running), oldest first: what a restart must reconcile. */
+  unfinished(): Promise<GenerationRecord[]>;
 }

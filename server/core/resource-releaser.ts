@@ -61,17 +61,22 @@ export class ResourceReleaser {
     return report;
   }
 
-  private async memoryOf(runner: Runner): Promise<RunnerMemory | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(resolve, this.memoryTimeoutMs, undefined);
-    });
-    try {
-      return await Promise.race([runner.memory(), timeout]);
-    } catch {
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+  private memoryOf(runner: Runner): Promise<RunnerMemory | undefined> {
+    return memoryWithin(runner, this.memoryTimeoutMs);
+  }
+}
+
+/** The runner's memory figures, or undefined when it can't answer within `timeoutMs` (busy loading, or dying). */
+export async function memoryWithin(runner: Runner, timeoutMs: number): Promise<RunnerMemory | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, undefined);
+  });
+  try {
+    return await Promise.race([runner.memory(), timeout]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,9 +1,10 @@
-// The core's AuditLog on the StateTransition table: append-only, newest row found by id.
+// The core's AuditLog on the StateTransition table: append-only; each model's newest row found by id.
 import type { AuditLog, TransitionRecord } from '../core/ports.js';
 import type { Database } from './database.js';
 import { toTransitionRow } from './transition-row.js';
 
-export function createAuditLog(db: Database): AuditLog {
+/** `nodeName`: the GPU server that records the rows (several may share one database). */
+export function createAuditLog(db: Database, nodeName: () => string | null = () => null): AuditLog {
   return {
     async append(record: TransitionRecord): Promise<void> {
       await db.prisma.stateTransition.create({
@@ -19,15 +20,19 @@ export function createAuditLog(db: Database): AuditLog {
           durationMs: record.durationMs === null ? null : BigInt(Math.round(record.durationMs)),
           error: record.error,
           details: record.details === null ? null : JSON.stringify(record.details),
+          node: nodeName(),
         },
       });
     },
 
-    async last(): Promise<TransitionRecord | null> {
-      const row = await db.prisma.stateTransition.findFirst({ orderBy: { id: 'desc' } });
-      if (row === null) return null;
-      const { id: _id, ...record } = toTransitionRow(row);
-      return record;
+    async lastPerModel(): Promise<TransitionRecord[]> {
+      const newest = await db.prisma.stateTransition.groupBy({ by: ['modelId'], _max: { id: true } });
+      const ids = newest.map((group) => group._max.id).filter((id): id is number => id !== null);
+      const rows = await db.prisma.stateTransition.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+      return rows.map((row) => {
+        const { id: _id, node: _node, ...record } = toTransitionRow(row);
+        return record;
+      });
     },
   };
 }

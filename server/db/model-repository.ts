@@ -19,9 +19,11 @@ export interface ModelRecord {
   createdAt: Date;
   lastLoadedAt: Date | null;
   loadCount: number;
+  /** Memory measured at the last load (runner RSS on CPU, device memory on a GPU); null until loaded once. */
+  memoryBytes: number | null;
 }
 
-export type NewModel = Omit<ModelRecord, 'createdAt' | 'lastLoadedAt' | 'loadCount'> & { createdAt?: Date };
+export type NewModel = Omit<ModelRecord, 'createdAt' | 'lastLoadedAt' | 'loadCount' | 'memoryBytes'> & { createdAt?: Date };
 
 export interface ModelRepository extends ModelLookup {
   create(model: NewModel): Promise<ModelRecord>;
@@ -49,6 +51,7 @@ function toRecord(row: Model): ModelRecord {
     createdAt: row.createdAt,
     lastLoadedAt: row.lastLoadedAt,
     loadCount: row.loadCount,
+    memoryBytes: row.memoryBytes === null ? null : Number(row.memoryBytes),
   };
 }
 
@@ -95,7 +98,8 @@ export function createModelRepository(db: Database): ModelRepository {
     },
 
     async find(id) {
-      return models.findUnique({ where: { id }, select: { id: true, path: true } });
+      const row = await models.findUnique({ where: { id }, select: { id: true, path: true, memoryBytes: true } });
+      return row === null ? null : { id: row.id, path: row.path, memoryBytes: row.memoryBytes === null ? null : Number(row.memoryBytes) };
     },
 
     async findByPath(path) {
@@ -113,8 +117,9 @@ export function createModelRepository(db: Database): ModelRepository {
       if (count === 0) throw notFound(id);
     },
 
-    async recordLoaded(id, at) {
-      const { count } = await models.updateMany({ where: { id }, data: { lastLoadedAt: at, loadCount: { increment: 1 } } });
+    async recordLoaded(id, at, memoryBytes) {
+      const memory = memoryBytes === null ? {} : { memoryBytes: BigInt(Math.round(memoryBytes)) };
+      const { count } = await models.updateMany({ where: { id }, data: { lastLoadedAt: at, loadCount: { increment: 1 }, ...memory } });
       if (count === 0) throw notFound(id);
     },
   };

@@ -5,7 +5,8 @@ import { ACTORS, type Actor, type TransitionRecord } from '../core/ports.js';
 import type { StateTransition } from './generated/sqlite/client.js';
 import { parseJsonText } from './json-text.js';
 
-export type TransitionRow = TransitionRecord & { id: number };
+/** A stored transition: the record, its row id, and the node that recorded it (null on a single node). */
+export type TransitionRow = TransitionRecord & { id: number; node: string | null };
 
 function oneOf<T extends string>(allowed: readonly T[], value: string, column: string, id: number): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -25,5 +26,6 @@ export function toTransitionRow(row: StateTransition): TransitionRow {
     durationMs: row.durationMs === null ? null : Number(row.durationMs),
     error: row.error,
     details: row.details === null ? null : parseJsonText<Record<string, unknown>>(row.details, `StateTransition ${row.id} details`),
+    node: row.node,
   };
 }

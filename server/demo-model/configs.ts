@@ -2,6 +2,8 @@
 import { DEMO_VOCABULARY, END_TOKEN, MAX_TOKENS, START_TOKEN } from './clip-vocab.js';
 import { DEMO_SCHEDULER_CONFIG } from './noise-schedule.js';
 import { HIDDEN } from './text-encoder.js';
+import { DEFAULT_DEMO_VARIANT, demoSchedulerConfig, type DemoVariant } from './variants.js';
+import { withXlLayout } from './xl-configs.js';
 import { LATENT_CHANNELS, latentWeight, VAE_SCALING_FACTOR } from './vae.js';
 
 export const DEMO_MODEL_NAME = 'easel-demo';
@@ -32,24 +34,26 @@ const vaeConfig = {
 };
 
 /** Relative path → JSON value, for every JSON file of the model folder. */
-export function demoConfigs(): Record<string, unknown> {
+export function demoConfigs(variant: DemoVariant = DEFAULT_DEMO_VARIANT): Record<string, unknown> {
   const vocabSize = DEMO_VOCABULARY.tokens.length;
-  return {
+  const schedulerConfig = demoSchedulerConfig(variant);
+  const vae = { ...vaeConfig, sample_size: variant.sampleSize * 8 };
+  const configs: Record<string, Record<string, unknown>> = {
     'model_index.json': {
       _class_name: 'OnnxStableDiffusionPipeline',
       _diffusers_version: DIFFUSERS_VERSION,
-      _name_or_path: DEMO_MODEL_NAME,
+      _name_or_path: variant.name,
       feature_extractor: [null, null],
       requires_safety_checker: false,
       safety_checker: [null, null],
-      scheduler: ['diffusers', 'PNDMScheduler'],
+      scheduler: ['diffusers', schedulerConfig._class_name],
       text_encoder: ['diffusers', 'OnnxRuntimeModel'],
       tokenizer: ['transformers', 'CLIPTokenizer'],
       unet: ['diffusers', 'OnnxRuntimeModel'],
       vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
       vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
     },
-    'scheduler/scheduler_config.json': DEMO_SCHEDULER_CONFIG,
+    'scheduler/scheduler_config.json': schedulerConfig,
     'text_encoder/config.json': {
       architectures: ['CLIPTextModel'],
       bos_token_id: vocabSize - 2,
@@ -63,7 +67,7 @@ export function demoConfigs(): Record<string, unknown> {
       num_hidden_layers: 1,
       pad_token_id: vocabSize - 1,
       projection_dim: HIDDEN.width,
-      torch_dtype: 'float32',
+      torch_dtype: variant.dtype,
       vocab_size: vocabSize,
     },
     'tokenizer/tokenizer_config.json': {
@@ -93,9 +97,10 @@ export function demoConfigs(): Record<string, unknown> {
       in_channels: LATENT_CHANNELS,
       layers_per_block: 2,
       out_channels: LATENT_CHANNELS,
-      sample_size: 64,
+      sample_size: variant.sampleSize,
     },
-    'vae_decoder/config.json': vaeConfig,
-    'vae_encoder/config.json': vaeConfig,
+    'vae_decoder/config.json': vae,
+    'vae_encoder/config.json': vae,
   };
+  return variant.layout === 'xl' ? withXlLayout(configs) : configs;
 }

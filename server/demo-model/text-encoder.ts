@@ -35,6 +35,12 @@ function embeddingTable(): Float32Array {
 
 export function buildTextEncoder(): GraphBuilder {
   const g = new GraphBuilder('easel_demo_text_encoder');
+  g.output(textFeatures(g), 'last_hidden_state', 'float32', ['batch', MAX_TOKENS, HIDDEN.width]);
+  return g;
+}
+
+/** Adds the encoder's input_ids input and its feature computation to `g`; returns the [batch, 77, HIDDEN.width] value. */
+export function textFeatures(g: GraphBuilder): string {
   const vocabSize = DEMO_VOCABULARY.tokens.length;
   const ids = g.input('input_ids', 'int32', ['batch', MAX_TOKENS]);
   const table = g.constant('float32', [vocabSize, EMBEDDING.width], embeddingTable(), 'token_embedding');
@@ -59,11 +65,9 @@ export function buildTextEncoder(): GraphBuilder {
   const colour = slice(EMBEDDING.colour, EMBEDDING.colourCount + 1);
   const foreground = g.op('Mul', [colour, g.op('Sub', [g.scalar(1), isBackground])]);
   const background = g.op('Mul', [colour, isBackground]);
-  const hidden = g.op('Concat', [foreground, background, slice(EMBEDDING.backgroundWord, EMBEDDING.width)], {
+  return g.op('Concat', [foreground, background, slice(EMBEDDING.backgroundWord, EMBEDDING.width)], {
     axis: { int: 2 },
   });
-  g.output(hidden, 'last_hidden_state', 'float32', ['batch', MAX_TOKENS, HIDDEN.width]);
-  return g;
 }
 
 /** What the text encoder graph outputs for one sequence of 77 ids: [77 × HIDDEN.width], row-major. */

@@ -26,10 +26,11 @@ export function latentWeight(j: number, c: number): number {
   return LATENT_TO_RGB[c]![j]!;
 }
 
-export function buildVaeDecoder(): GraphBuilder {
+/** `scalingFactor`: the config's scaling_factor (SD's 0.18215 by default, SDXL's 0.13025 for easel-demo-xl). */
+export function buildVaeDecoder(scalingFactor = VAE_SCALING_FACTOR): GraphBuilder {
   const g = new GraphBuilder('easel_demo_vae_decoder');
   const latent = g.input('latent_sample', 'float32', ['batch', LATENT_CHANNELS, 'height', 'width']);
-  const weight = g.constant('float32', [3, LATENT_CHANNELS, 1, 1], LATENT_TO_RGB.flat().map((v) => v * VAE_SCALING_FACTOR), 'decoder_weight');
+  const weight = g.constant('float32', [3, LATENT_CHANNELS, 1, 1], LATENT_TO_RGB.flat().map((v) => v * scalingFactor), 'decoder_weight');
   const rgb = g.op('Conv', [latent, weight, g.constant('float32', [3], [DECODER_BIAS, DECODER_BIAS, DECODER_BIAS], 'decoder_bias')]);
   const upsampled = g.op('Resize', [rgb, '', g.constant('float32', [4], [1, 1, VAE_SCALE, VAE_SCALE], 'scales')], {
     mode: { string: 'linear' },
@@ -40,15 +41,15 @@ export function buildVaeDecoder(): GraphBuilder {
   return g;
 }
 
-export function buildVaeEncoder(): GraphBuilder {
+export function buildVaeEncoder(scalingFactor = VAE_SCALING_FACTOR): GraphBuilder {
   const g = new GraphBuilder('easel_demo_vae_encoder');
   const image = g.input('sample', 'float32', ['batch', 3, 'image_height', 'image_width']);
   const pooled = g.op('AveragePool', [image], {
     kernel_shape: { ints: [VAE_SCALE, VAE_SCALE] },
     strides: { ints: [VAE_SCALE, VAE_SCALE] },
   });
-  const transposed = [0, 1, 2, 3].flatMap((j) => [0, 1, 2].map((c) => latentWeight(j, c) / VAE_SCALING_FACTOR));
-  const bias = [0, 1, 2, 3].map((j) => -[0, 1, 2].reduce((sum, c) => sum + latentWeight(j, c) * DECODER_BIAS, 0) / VAE_SCALING_FACTOR);
+  const transposed = [0, 1, 2, 3].flatMap((j) => [0, 1, 2].map((c) => latentWeight(j, c) / scalingFactor));
+  const bias = [0, 1, 2, 3].map((j) => -[0, 1, 2].reduce((sum, c) => sum + latentWeight(j, c) * DECODER_BIAS, 0) / scalingFactor);
   const latent = g.op('Conv', [
     pooled,
     g.constant('float32', [LATENT_CHANNELS, 3, 1, 1], transposed, 'encoder_weight'),

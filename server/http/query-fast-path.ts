@@ -11,7 +11,7 @@ export interface QueryFastPathOptions<TContext> {
   /** The prefix the adapter is mounted at, with its trailing slash: `/trpc/`. */
   basePath: string;
   createContext: (opts: { req: IncomingMessage }) => TContext;
-  onError: (opts: { error: TRPCError; path: string }) => void;
+  onError: (opts: { error: TRPCError; path: string; ctx: TContext | undefined }) => void;
 }
 
 /** The headers tRPC's adapter sends with a JSON answer; clients and caches see no difference. */
@@ -63,7 +63,7 @@ export function createQueryFastPath<TContext>(options: QueryFastPathOptions<TCon
       body = transformTRPCResponse(config, { result: { data } });
     } catch (cause) {
       const error = getTRPCErrorFromUnknown(cause);
-      onError({ error, path });
+      onError({ error, path, ctx });
       status = getHTTPStatusCodeFromError(error);
       body = transformTRPCResponse(config, { error: getTRPCErrorShape({ config, error, type: 'query', path, input, ctx }) });
     }

@@ -3,6 +3,7 @@
 import protobuf from 'onnx-proto';
 import type { onnx as O } from 'onnx-proto';
 import { toFloat16Bits } from '../runner/pipeline/float16.js';
+import { withFloat16Io } from './float16-io.js';
 
 const { onnx } = protobuf;
 
@@ -39,6 +40,8 @@ export interface SerializeOptions {
   producer?: string;
   /** Initializers at least this many bytes go to `fileName` next to model.onnx. */
   externalData?: { fileName: string; minBytes: number };
+  /** Declare the float32 graph inputs and outputs float16, as an fp16 export does (casts at the boundary). */
+  float16Io?: boolean;
 }
 
 function tensorBytes(dtype: DType, values: ArrayLike<number>): Uint8Array {
@@ -178,17 +181,18 @@ export class GraphBuilder {
       }
       if (chunks.length > 0) externalData = Buffer.concat(chunks);
     }
+    const graph: O.IGraphProto = {
+      name: this.graphName,
+      node: this.nodes,
+      initializer: initializers,
+      input: this.inputs,
+      output: this.outputs,
+    };
     const model: O.IModelProto = {
       irVersion: 8,
       producerName: options.producer ?? 'easel',
       opsetImport: [{ domain: '', version: options.opset ?? 17 }],
-      graph: {
-        name: this.graphName,
-        node: this.nodes,
-        initializer: initializers,
-        input: this.inputs,
-        output: this.outputs,
-      },
+      graph: options.float16Io ? withFloat16Io(graph) : graph,
     };
     const bytes = onnx.ModelProto.encode(model).finish();
     return externalData ? { model: bytes, externalData } : { model: bytes };

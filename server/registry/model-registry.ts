@@ -1,8 +1,9 @@
 // The model registry service: registers folders (confined to the model roots, every part opened and checked
 // by a runner), lists, removes (never while in use) and scans the roots for new models.
 import { basename } from 'node:path';
+import { BoundedPool } from '../core/bounded-pool.js';
 import { EaselError, toEaselError } from '../core/errors.js';
-import type { ModelDescription, RunnerFactory } from '../core/ports.js';
+import type { ModelDescription } from '../core/ports.js';
 import type { ModelRecord, ModelRepository } from '../db/model-repository.js';
 import type { ModelRoots } from './model-roots.js';
 
@@ -16,7 +17,15 @@ export interface RegistryDeps {
   /** Runs `action` unless the model is in use (the ModelManager's queue). */
   whileNotInUse: <T>(modelId: string, action: () => Promise<T>) => Promise<T>;
   defaultSampler: string;
+  /** Where inspections wait their turn; defaults to INSPECTION_LIMITS. */
+  inspections?: BoundedPool;
 }
+
+/**
+ * Each inspection forks a runner that opens every part of the model: two at a time keeps a burst of
+ * registrations from filling memory with processes; the timeout matches a load's (EASEL_LOAD_TIMEOUT's default).
+ */
+export const INSPECTION_LIMITS = { concurrency: 2, maxQueued: 200, timeoutMs: 5 * 60_000 } as const;
 
 export interface ScanResult {
   added: ModelRecord[];
@@ -36,7 +45,11 @@ export function modelIdFromName(name: string): string {
 }
 
 export class ModelRegistry {
-  constructor(private readonly deps: RegistryDeps) {}
+  private readonly inspections: BoundedPool;
+
+  constructor(private readonly deps: RegistryDeps) {
+    this.inspections = deps.inspections ?? new BoundedPool({ ...INSPECTION_LIMITS, name: 'model inspection', timeoutCode: 'INVALID_MODEL' });
+  }
 
   list(): Promise<ModelRecord[]> {
     return this.deps.repository.list();
@@ -57,7 +70,7 @@ export class ModelRegistry {
     const sizeBytes = await roots.folderSize(folder);
     let description: ModelDescription;
     try {
-      description = await inspect(folder, signal);
+      description = await this.inspections.run(folder, (bounded) => inspect(folder, bounded), signal);
     } catch (error) {
       throw toEaselError(error, 'INVALID_MODEL');
     }

@@ -1,6 +1,6 @@
 // Execution-provider choice for a device preference, session options, and readable reasons when a provider fails.
 import { availableParallelism } from 'node:os';
-import type { InferenceSession } from 'onnxruntime-node';
+import ort, { type InferenceSession } from 'onnxruntime-node';
 import { EaselError } from '../core/errors.js';
 import type { Device, DevicePreference } from '../core/ports.js';
 
@@ -29,8 +29,30 @@ export function threadCount(env: Readonly<Record<string, string | undefined>>): 
  */
 const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
 
-export function sessionOptions(device: Device, threads: number): InferenceSession.SessionOptions {
-  return { executionProviders: [device], intraOpNumThreads: threads, graphOptimizationLevel: 'all', extra: NO_SPINNING };
+function debugging(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.EASEL_LOG_LEVEL === 'debug';
+}
+
+/**
+ * Sets onnxruntime's process-wide log level before the first session opens: warning and above, unless
+ * EASEL_LOG_LEVEL=debug (its verbose lines only help someone debugging a provider).
+ */
+export function quietOnnxRuntime(env: Readonly<Record<string, string | undefined>>): void {
+  ort.env.logLevel = debugging(env) ? 'verbose' : 'warning';
+}
+
+/** onnxruntime's severities: 0 verbose, 2 warning. */
+const VERBOSE = 0;
+const WARNING = 2;
+
+export function sessionOptions(device: Device, threads: number, env: Readonly<Record<string, string | undefined>> = process.env): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [device],
+    intraOpNumThreads: threads,
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: debugging(env) ? VERBOSE : WARNING,
+    extra: NO_SPINNING,
+  };
 }
 
 const HINTS: Array<{ device: Device; pattern: RegExp; hint: string }> = [

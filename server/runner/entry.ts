@@ -2,9 +2,10 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { toEaselError } from '../core/errors.js';
 import { MODEL_PARTS, type Device, type ModelPart } from '../core/ports.js';
-import { threadCount } from './device.js';
+import { quietOnnxRuntime, threadCount } from './device.js';
 import { GenerationSlot } from './generation-slot.js';
 import { readModelFolder } from './model-folder.js';
+import { assertConfined } from './confinement.js';
 import { openModel, releaseSessions } from './model-sessions.js';
 import { preparePipeline, readPipelineFiles, type LoadedPipeline } from './pipeline/loaded-pipeline.js';
 import { isParentMessage, type ChildMessage, type ParentMessage } from './protocol.js';
@@ -47,6 +48,8 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
   }
   stage = 'loading';
   try {
+    // Checked at every load: a part swapped for a link since registration must not be opened.
+    await assertConfined(message.modelPath);
     const folder = await readModelFolder(message.modelPath);
     const files = readPipelineFiles(message.modelPath);
     // Awaited only after the sessions open; a failure before then must not surface as an unhandled rejection.
@@ -116,5 +119,6 @@ process.on('disconnect', () => {
   if (stage !== 'loading') void releaseAndExit();
 });
 
+quietOnnxRuntime(process.env);
 // A runner usually waits (as the server's spare) before its load arrives: spend that time on onnxruntime's start-up.
 void warmUpOnnxRuntime();

@@ -1,7 +1,11 @@
 // Reads and validates a model folder in the diffusers/optimum ONNX layout (DESIGN.md §4) before any session opens.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EaselError } from '../core/errors.js';
+import { parsePythonJson } from '../core/python-json.js';
+import { predictionTypeOf, samplingDefaultsOf } from './model-family.js';
+import { readLayout, SDXL_VAE_SCALING_FACTOR } from './model-layout.js';
+import { checkConfigFile, readConfigText } from './config-file.js';
 import { MODEL_PARTS, type ModelDescription, type ModelPart } from '../core/ports.js';
 
 const REQUIRED_PARTS: readonly ModelPart[] = ['text_encoder', 'unet', 'vae_decoder'];
@@ -38,16 +42,11 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 async function readJson(root: string, relative: string, required: boolean): Promise<Json | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(root, relative), 'utf8');
-  } catch (error) {
-    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw invalid(`${relative} is missing or unreadable in ${root}`, error);
-  }
+  const text = await readConfigText(root, relative, required);
+  if (text === undefined) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parsePythonJson(text);
   } catch (error) {
     throw invalid(`${relative} is not valid JSON: ${(error as Error).message}`, error);
   }
@@ -70,9 +69,9 @@ function optionalPositiveInteger(config: Json | undefined, key: string, file: st
   return requiredPositiveInteger(config, key, file);
 }
 
-function vaeScalingFactor(config: Json | undefined): number {
+function vaeScalingFactor(config: Json | undefined, xl: boolean): number {
   const value = config?.scaling_factor;
-  if (value === undefined) return DEFAULT_VAE_SCALING_FACTOR;
+  if (value === undefined) return xl ? SDXL_VAE_SCALING_FACTOR : DEFAULT_VAE_SCALING_FACTOR;
   if (typeof value !== 'number' || !(value > 0)) {
     throw invalid(`vae_decoder/config.json scaling_factor must be a positive number (found ${JSON.stringify(value)})`);
   }
@@ -122,10 +121,6 @@ async function allInOrder<T extends readonly unknown[]>(promises: { [K in keyof 
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-async function requireFile(root: string, relative: string): Promise<void> {
-  if (!(await isFile(join(root, relative)))) throw invalid(`${relative} is missing in ${root}`);
-}
-
 /** Checks the layout and reads the configs; opening the ONNX files is left to the runner's sessions. */
 export async function readModelFolder(path: string): Promise<ModelFolder> {
   let folder;
@@ -136,17 +131,18 @@ export async function readModelFolder(path: string): Promise<ModelFolder> {
   }
   if (!folder.isDirectory()) throw invalid(`model path ${path} is not a folder`);
 
-  const [, schedulerConfig, , , { parts, files }, unetConfig, vaeConfig, tokenizerConfig, textEncoderConfig] = await allInOrder([
+  const [modelIndex, schedulerConfig, , , { parts, files }, unetConfig, vaeConfig, tokenizerConfig, textEncoderConfig] = await allInOrder([
     readJson(path, 'model_index.json', true),
     readJson(path, 'scheduler/scheduler_config.json', true),
-    requireFile(path, 'tokenizer/vocab.json'),
-    requireFile(path, 'tokenizer/merges.txt'),
+    checkConfigFile(path, 'tokenizer/vocab.json'),
+    checkConfigFile(path, 'tokenizer/merges.txt'),
     findParts(path),
     readJson(path, 'unet/config.json', true),
     readJson(path, 'vae_decoder/config.json', false),
     readJson(path, 'tokenizer/tokenizer_config.json', false),
     readJson(path, 'text_encoder/config.json', false),
   ] as const);
+  const layout = await readLayout(path, modelIndex!, parts);
 
   return {
     path,
@@ -156,10 +152,13 @@ export async function readModelFolder(path: string): Promise<ModelFolder> {
       sampleSize: requiredPositiveInteger(unetConfig!, 'sample_size', 'unet/config.json'),
       latentChannels: optionalPositiveInteger(unetConfig, 'in_channels', 'unet/config.json', DEFAULT_LATENT_CHANNELS),
       vaeScaleFactor: vaeScaleFactor(vaeConfig),
-      vaeScalingFactor: vaeScalingFactor(vaeConfig),
+      vaeScalingFactor: vaeScalingFactor(vaeConfig, layout.xl),
       tokenizerMaxLength: tokenizerMaxLength(tokenizerConfig, textEncoderConfig),
       hasVaeEncoder: parts.includes('vae_encoder'),
       schedulerConfig: schedulerConfig!,
+      predictionType: predictionTypeOf(schedulerConfig!),
+      samplingDefaults: samplingDefaultsOf(modelIndex, schedulerConfig!),
+      ...(layout.forceZerosForEmptyPrompt === undefined ? {} : { forceZerosForEmptyPrompt: layout.forceZerosForEmptyPrompt }),
     },
   };
 }

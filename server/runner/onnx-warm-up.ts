@@ -4,8 +4,8 @@ import ort from 'onnxruntime-node';
 import { GraphBuilder } from '../onnx-build/graph-builder.js';
 import { sessionOptions } from './device.js';
 
-/** The smallest useful model: y = x + x on one float. */
-function tinyModel(): Uint8Array {
+/** The smallest useful model: y = x + x on one float (also what device-probe-entry.ts tries a provider on). */
+export function tinyModel(): Uint8Array {
   const graph = new GraphBuilder('easel-warm-up');
   const x = graph.input('x', 'float32', [1]);
   graph.output(graph.op('Add', [x, x]), 'y', 'float32', [1]);

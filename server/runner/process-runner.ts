@@ -8,13 +8,16 @@ import type {
   LoadedModel,
   LoadProgress,
   LoadRequest,
+  Logger,
   ModelPart,
   Runner,
   RunnerExit,
   RunnerFactory,
   RunnerMemory,
 } from '../core/ports.js';
+import { autoDevice, type DeviceChoice } from './device-probe.js';
 import { GenerationCall, type GenerateOptions } from './generation-call.js';
+import { createConsoleLogger } from '../logger.js';
 import { notify } from './notify.js';
 import type { ChildMessage } from './protocol.js';
 import { describeExit, RunnerChild } from './runner-child.js';
@@ -28,6 +31,9 @@ export interface ProcessRunnerOptions {
   env?: NodeJS.ProcessEnv;
   /** The child's entry: a .ts source runs through tsx, the server passes its bundle (runner-bundle.ts); tests swap in stand-ins. */
   entry?: string;
+  /** Resolves EASEL_DEVICE=auto before a runner loads; defaults to the server's one quiet probe (device-probe.ts). */
+  chooseAutoDevice?: () => Promise<DeviceChoice>;
+  logger?: Logger;
 }
 
 interface PendingLoad {
@@ -39,7 +45,9 @@ interface PendingLoad {
   part?: ModelPart;
   /** The device an 'auto' load is trying on its first part, with why earlier ones were refused. */
   probing?: { device: Device; skipped: string[] };
-  /** Set when a probe took the first child down and the load was retried on cpu in a fresh one. */
+  /** The GPU the server's probe gave an 'auto' load, with why faster ones were refused. */
+  gpuTry?: { device: Device; skipped: string[] };
+  /** Why 'auto' did not get the fastest device: from the server's probe, or a probe crash that moved the load to cpu. */
   deviceNote?: string;
   cancelled: boolean;
 }
@@ -65,6 +73,7 @@ class ProcessRunner implements Runner {
   constructor(
     private readonly entry: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly chooseAutoDevice: () => Promise<DeviceChoice>,
   ) {
     this.child = this.start();
   }
@@ -103,7 +112,7 @@ class ProcessRunner implements Runner {
         void this.kill();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.pendingLoad = {
+      const pending: PendingLoad = {
         request,
         onProgress: options.onProgress,
         resolve,
@@ -111,8 +120,21 @@ class ProcessRunner implements Runner {
         detach: () => signal?.removeEventListener('abort', onAbort),
         cancelled: false,
       };
-      this.child.send({ type: 'load', modelPath: request.modelPath, device: request.device });
+      this.pendingLoad = pending;
+      void this.sendLoad(pending);
     });
+  }
+
+  /** An 'auto' load waits for the server's device probe, so the runner opens its parts on a known device. */
+  private async sendLoad(pending: PendingLoad): Promise<void> {
+    const { modelPath, device } = pending.request;
+    if (device !== 'auto') return this.child.send({ type: 'load', modelPath, device });
+    const choice = await this.chooseAutoDevice();
+    // Cancelled, killed or stopped while the probe ran: the exit handler settles the load.
+    if (this.pendingLoad !== pending || pending.cancelled || this.requested) return;
+    if (choice.skipped.length > 0) pending.deviceNote = choice.reason;
+    if (choice.device !== 'cpu') pending.gpuTry = { device: choice.device, skipped: choice.skipped };
+    this.child.send({ type: 'load', modelPath, device: choice.device });
   }
 
   memory(): Promise<RunnerMemory> {
@@ -203,14 +225,15 @@ class ProcessRunner implements Runner {
     }
   }
 
-  /** A native crash while an 'auto' load probes a GPU provider should cost the GPU, not the load. */
+  /** A native crash while an 'auto' load probes or uses a GPU provider should cost the GPU, not the load. */
   private retryOnCpu(load: PendingLoad, exit: RunnerExit): boolean {
-    const probing = load.probing;
+    const probing = load.probing ?? load.gpuTry;
     if (this.requested || load.cancelled || !probing || probing.device === 'cpu') return false;
     const crash = `${probing.device}: the runner ${describeExit(exit)} while opening ${load.part ?? 'the first part'}`;
     const reasons = [...probing.skipped, crash];
     load.deviceNote = `auto chose cpu; ${reasons.join('; ')}`;
     load.probing = undefined;
+    load.gpuTry = undefined;
     load.part = undefined;
     this.child = this.start();
     this.child.send({ type: 'load', modelPath: load.request.modelPath, device: 'cpu' });
@@ -253,5 +276,7 @@ export function createProcessRunnerFactory(options: ProcessRunnerOptions = {}): 
   const entry = options.entry ?? DEFAULT_ENTRY;
   const env = { ...(options.env ?? process.env) };
   if (options.threads !== undefined) env.EASEL_THREADS = String(options.threads);
-  return { spawn: () => new ProcessRunner(entry, env) };
+  const logger = options.logger ?? createConsoleLogger();
+  const chooseAutoDevice = options.chooseAutoDevice ?? (() => autoDevice(logger, { env }));
+  return { spawn: () => new ProcessRunner(entry, env, chooseAutoDevice) };
 }

@@ -17,6 +17,8 @@ interface InputRule {
   types: string[];
   /** Highest rank accepted; the timestep is a scalar, [1] or [batch]. */
   maxRank?: number;
+  /** Present only in some layouts (SDXL's added conditioning); pipeline-io checks the layout as a whole. */
+  optional?: boolean;
 }
 
 interface PartContract {
@@ -27,11 +29,15 @@ interface PartContract {
 
 const CONTRACTS: Record<ModelPart, PartContract> = {
   text_encoder: { inputs: [{ name: 'input_ids', types: ['int32', 'int64'] }], outputs: ['last_hidden_state'] },
+  // SDXL's second encoder (CLIPTextModelWithProjection): the pooled, projected text_embeds beside its hidden states.
+  text_encoder_2: { inputs: [{ name: 'input_ids', types: ['int32', 'int64'] }], outputs: ['text_embeds'] },
   unet: {
     inputs: [
       { name: 'sample', types: FLOATS },
       { name: 'timestep', types: [...FLOATS, 'int64', 'int32'], maxRank: 1 },
       { name: 'encoder_hidden_states', types: FLOATS },
+      { name: 'text_embeds', types: FLOATS, optional: true },
+      { name: 'time_ids', types: FLOATS, optional: true },
     ],
     outputs: ['out_sample'],
   },
@@ -69,10 +75,14 @@ export function checkTensorContract(
 
   const extra = inputs.filter((input) => !expected.includes(input.name));
   if (extra.length > 0) {
-    throw invalid(`${part} has inputs the pipeline cannot feed: ${names(extra)} (expected exactly ${expected.join(', ')})`);
+    const required = contract.inputs.filter((rule) => !rule.optional).map((rule) => rule.name);
+    const optional = contract.inputs.filter((rule) => rule.optional).map((rule) => rule.name);
+    const also = optional.length > 0 ? `, and in the SDXL layout ${optional.join(', ')}` : '';
+    throw invalid(`${part} has inputs the pipeline cannot feed: ${names(extra)} (expected ${required.join(', ')}${also})`);
   }
   for (const rule of contract.inputs) {
     const input = inputs.find((i) => i.name === rule.name);
+    if (!input && rule.optional) continue;
     if (!input) throw invalid(`${part} has no input '${rule.name}' (found: ${names(inputs)})`);
     if (!rule.types.includes(input.type)) {
       throw invalid(`${part} input '${rule.name}' is ${input.type}; expected ${rule.types.join(' or ')}`);

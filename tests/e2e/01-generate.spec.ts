@@ -1,9 +1,11 @@
 // The Generate page against the real GPU server: a live load, a generation judged by its pixels, a cancelled one.
 import { readPng, near } from '../helpers/png-pixels.js';
-import { expect, screenshot, test } from './stack.js';
+import { expect, screenshot, signIn, test } from './stack.js';
 
 const RED: [number, number, number] = [255, 0, 0];
 const BLUE: [number, number, number] = [0, 0, 255];
+
+test.beforeEach(({ page, stack }) => signIn(page, stack));
 
 test('loading the demo model shows LOADED live from the status stream', async ({ page }) => {
   const calls: string[] = [];
@@ -32,9 +34,9 @@ test('loading the demo model shows LOADED live from the status stream', async ({
 test('generates a red circle on a blue background, with progress, parameters and download', async ({ page }, testInfo) => {
   await page.goto('/');
   await expect(page.getByRole('status', { name: 'Model state' })).toHaveText(/LOADED/);
-  // All 18 samplers, with the loaded model's own sampler chosen once the model's settings arrive.
-  await expect(page.getByLabel('Sampler').getByRole('option')).toHaveCount(18);
-  await expect(page.getByLabel('Sampler')).toHaveValue('DPM_SOLVER_MULTISTEP');
+  // All 18 samplers after the model's own default, named.
+  await expect(page.getByLabel('Sampler').locator('option:not([value=""])')).toHaveCount(18);
+  await expect(page.getByLabel('Sampler').locator('option[value=""]')).toHaveText('Model default (DPM++ 2M)');
   await page.getByLabel('Sampler').selectOption({ label: 'Euler' });
   await expect(page.getByText('Simple and fast deterministic sampler')).toBeVisible();
 
@@ -54,12 +56,14 @@ test('generates a red circle on a blue background, with progress, parameters and
   expect(near(corner, BLUE), `corner pixel ${corner.join(',')} is blue`).toBe(true);
 
   const details = page.locator('dl').filter({ hasText: 'Sampler' });
-  await expect(details).toContainText('EULER');
+  await expect(details).toContainText('Euler');
   await expect(details).toContainText('1234');
   await expect(details.locator('div', { has: page.getByText('Time', { exact: true }) }).locator('dd')).toHaveText(/^[\d.]+ m?s \(onnxruntime [\d.]+ m?s\)$/);
   await page.getByLabel('Seed', { exact: true }).fill('');
-  await page.getByRole('button', { name: 'Reuse seed', exact: true }).click();
+  await page.getByLabel('Sampler').selectOption({ label: 'DDIM' });
+  await page.getByRole('button', { name: 'Use all parameters', exact: true }).click();
   await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('1234');
+  await expect(page.getByLabel('Sampler')).toHaveValue('EULER');
 
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download' }).click();
@@ -84,9 +88,14 @@ test('cancels a generation in progress', async ({ page }) => {
 
   const progress = page.getByRole('progressbar', { name: 'Generation progress' });
   await expect(progress).toHaveAttribute('aria-valuenow', /^[1-9]/);
-  await expect(page.getByRole('img', { name: 'Preview of the image being generated' })).toBeVisible();
-  await expect(page.getByText(/about .* left/)).toBeVisible();
+  const preview = page.getByRole('img', { name: 'Preview of the image being generated' });
+  await expect(preview).toBeVisible();
+  // Drawn at the image's size (1024 px, as wide as its column allows), not at the 128 px of the latent.
+  expect((await preview.boundingBox())!.width).toBeGreaterThan(400);
+  await expect(page.getByRole('region', { name: 'Generating' }).getByText(/about .* left/)).toBeVisible();
   await page.getByRole('button', { name: 'Cancel generation', exact: true }).click();
-  await expect(page.getByText(/Generation cancelled/)).toBeVisible();
+  await expect(page.getByText('The generation was cancelled.')).toBeVisible();
   await expect(progress).toBeHidden();
+  // A cancelled job is not a result.
+  await expect(page.getByRole('heading', { name: 'Result' })).toBeHidden();
 });

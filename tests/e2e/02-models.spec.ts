@@ -2,7 +2,9 @@
 // the UI, and cancelling its load from the Generate page.
 import { join } from 'node:path';
 import { writeTinyModel } from '../helpers/model-fixtures.js';
-import { expect, screenshot, test } from './stack.js';
+import { expect, screenshot, signIn, test } from './stack.js';
+
+test.beforeEach(({ page, stack }) => signIn(page, stack));
 
 test('registering a folder that is not a model shows the error next to the path field', async ({ page }) => {
   await page.goto('/models');

@@ -23,18 +23,20 @@ async function arrangeHistory(stack: Stack): Promise<void> {
       await api.models.register.mutate({ path: 'slow-model' });
     }
     const load = ui.models.load.mutate({ id: 'slow-model' }).catch(() => undefined);
-    await expect.poll(async () => (await api.models.status.query()).loadProgress?.part, { timeout: 30_000 }).toBe('unet');
-    await ui.models.cancel.mutate();
+    const slowPart = async () => (await api.models.status.query()).models.find((m) => m.modelId === 'slow-model')?.loadProgress?.part;
+    await expect.poll(slowPart, { timeout: 30_000 }).toBe('unet');
+    await ui.models.cancel.mutate({ id: 'slow-model' });
     await load;
   }
 }
 
-test('the history page asks for the admin token, then lists, filters, follows and exports transitions', async ({ page, stack }, testInfo) => {
+test('the history page asks for a token, then lists, filters, follows and exports transitions', async ({ page, stack }, testInfo) => {
   await arrangeHistory(stack);
   await page.goto('/admin/history');
-  await expect(page.getByRole('heading', { name: 'This page needs the admin token' })).toBeVisible();
-  await page.getByLabel('Admin token', { exact: true }).fill(stack.adminToken);
-  await page.getByRole('button', { name: 'Use this token', exact: true }).click();
+  // The server has tokens: the page asks for one first (the sign-in form, kept in a session cookie).
+  await expect(page.getByRole('heading', { name: 'Sign in to Easel' })).toBeVisible();
+  await page.getByLabel('Token', { exact: true }).fill(stack.adminToken);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
   const table = page.getByRole('table', { name: 'State transitions, newest first' });
   await expect(table).toBeVisible();
@@ -55,12 +57,30 @@ test('the history page asks for the admin token, then lists, filters, follows an
   await page.getByRole('button', { name: 'Clear filters', exact: true }).click();
   await expect(bodyRows.filter({ hasText: 'LOAD_REQUESTED' }).first()).toBeVisible();
 
-  // Live tail: a transition made by a script appears without a reload.
+  // Live tail: a transition made by a script appears without a reload. The demo model may still be resident (the
+  // cache keeps it while others load), so it is unloaded first for the load to make rows.
+  await stack.api.models.unload.mutate({ id: 'easel-demo' });
   const before = await bodyRows.count();
   await stack.api.models.load.mutate({ id: 'easel-demo' });
   await expect(bodyRows.first()).toContainText('LOAD_COMPLETED');
   await expect(bodyRows.first()).toContainText('script');
   expect(await bodyRows.count()).toBeGreaterThan(before);
+  // Both rows of that load (requested, completed) are marked as new, not only the last.
+  await expect(bodyRows.nth(0)).toHaveClass(/row-new/);
+  await expect(bodyRows.nth(1)).toHaveClass(/row-new/);
+  await expect(bodyRows.nth(1)).toContainText('LOAD_REQUESTED');
+  // A cancelled load's text is a note, not a red error.
+  const cancelledRow = bodyRows.filter({ has: page.getByRole('cell', { name: 'LOAD_CANCELLED', exact: true }) }).first();
+  await expect(cancelledRow.locator('td.error-cell')).toHaveCount(0);
+  await expect(cancelledRow.locator('td.note-cell')).toHaveCount(1);
+
+  // A since after the until says so instead of silently showing nothing.
+  await page.getByLabel('Since').fill('2030-01-02T00:00');
+  await page.getByLabel('Until').fill('2030-01-01T00:00');
+  await expect(page.getByRole('alert').filter({ hasText: '“Since” is after “Until”' })).toBeVisible();
+  await expect(page.getByLabel('Since')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByRole('button', { name: 'Clear filters', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '“Since” is after “Until”' })).toHaveCount(0);
 
   await expect(page.getByRole('img', { name: /Time each model spent in each state/ })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Time in each state' })).toContainText('slow-model');

@@ -1,5 +1,7 @@
 // After the connection drops, the UI comes back with the server's current state, not the one it last saw.
-import { expect, test } from './stack.js';
+import { expect, signIn, test } from './stack.js';
+
+test.beforeEach(({ page, stack }) => signIn(page, stack));
 
 test('after a dropped connection the Generate page shows the current state', async ({ page, stack }) => {
   await stack.api.models.load.mutate({ id: 'easel-demo' });
@@ -16,6 +18,9 @@ test('after a dropped connection the Generate page shows the current state', asy
   await expect(connection).toContainText('Reconnecting');
   // The state changes while the page cannot hear about it.
   await stack.api.models.unload.mutate();
+  // Actions wait for the connection: nothing can be sent into a dead stream.
+  await expect(page.getByRole('button', { name: 'Generate', exact: true })).toBeDisabled();
+  await expect(page.getByText('The server connection is lost; actions come back with it.')).toBeVisible();
   await page.unroute('**/api/trpc/models.onStatus**');
 
   await expect(connection).toContainText('Live', { timeout: 30_000 });

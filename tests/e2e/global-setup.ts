@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startE2eHub } from './hub.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token';
@@ -27,6 +28,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'easel-e2e-'));
   const gpuPort = await freePort();
   const webPort = await freePort();
+  const hub = await startE2eHub(dataDir);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     EASEL_DATA_DIR: dataDir,
@@ -35,6 +37,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     EASEL_DEVICE: 'cpu',
     EASEL_THREADS: '1',
     EASEL_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+    EASEL_HUB_URL: hub.url,
   };
   delete env.DATABASE_URL;
   delete env.EASEL_MODELS_DIR;
@@ -71,6 +74,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const killer = setTimeout(() => stack.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(killer);
+    await hub.close();
     // The stack's own log is kept next to the screenshots for anyone reading a failed run.
     await mkdir(join(ROOT, 'test-results'), { recursive: true });
     await writeFile(join(ROOT, 'test-results', 'e2e-stack.log'), output);

@@ -50,3 +50,28 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string): 
   await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
+
+/** Signs the browser context in with the admin token, as a person would on the sign-in page (the session cookie). */
+export async function signIn(page: Page, stack: Stack): Promise<void> {
+  const response = await page.request.post('/api/auth/sign-in', {
+    data: { token: stack.adminToken },
+    headers: { origin: stack.webUrl, 'content-type': 'application/json' },
+  });
+  if (!response.ok()) throw new Error(`signing in failed: HTTP ${response.status()} ${await response.text()}`);
+}
+
+/** Elements wider than their box that scroll sideways (the page itself included), as "tag.class scrollWidth>clientWidth". */
+export function sidewaysScrollers(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const root = document.scrollingElement ?? document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) found.push(`page ${root.scrollWidth}>${root.clientWidth}`);
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      const overflow = getComputedStyle(element).overflowX;
+      if ((overflow === 'auto' || overflow === 'scroll') && element.scrollWidth > element.clientWidth + 1) {
+        found.push(`${element.tagName.toLowerCase()}.${element.className} ${element.scrollWidth}>${element.clientWidth}`);
+      }
+    }
+    return found;
+  });
+}

@@ -202,6 +202,10 @@ export class FakeRunner implements Runner {
           ? new EaselError('RUNNER_CRASHED', `fake runner ${this.pid} exited (${exit.signal ?? `code ${exit.code}`}) during a generation`)
           : new EaselError('CANCELLED', `fake runner ${this.pid}: the generation was ended by ${how}()`);
       this.generating?.end('ended', error);
+      // As a real process does: a stop in progress ends once the process is gone, whatever ended it.
+      const stopping = this.heldStop;
+      this.heldStop = null;
+      stopping?.();
     }
     return this.exit;
   }

@@ -4,7 +4,8 @@ import { GenerationQueue } from '../../server/core/generation/generation-queue.j
 import type { JobEvent } from '../../server/core/generation/job-events.js';
 import type { FakeRunner } from './fake-runner.js';
 import { MemoryGenerationStore } from './memory-generation-store.js';
-import { createLoadedScenario, createScenario, type Scenario } from './scenario.js';
+import { createLoadedScenario, createScenario, MODEL_PATHS, type Scenario, type ScenarioOptions } from './scenario.js';
+import { fakeLoadedModel } from './fake-runner.js';
 
 export interface GenerationScenario extends Scenario {
   queue: GenerationQueue;
@@ -25,19 +26,24 @@ export interface GenerationScenarioOptions {
   /** How many job ids to record events for (job-1 … job-N; default 20). */
   watch?: number;
   onDrained?: () => void;
+  /** Jobs at once on different models (default 1). */
+  parallel?: number;
+  /** Scenario options for the manager (budget, estimates, keep-alive). */
+  scenario?: ScenarioOptions;
 }
 
 export async function createGenerationScenario(options: GenerationScenarioOptions = {}): Promise<GenerationScenario> {
-  const scenarioOptions = { runner: { generation: 'held' as const }, defaultSampler: 'DDIM' };
+  const scenarioOptions: ScenarioOptions = { ...options.scenario, runner: { generation: 'held' as const, ...options.scenario?.runner }, defaultSampler: 'DDIM' };
   const scenario = options.loaded === false ? createScenario(scenarioOptions) : await createLoadedScenario('A', scenarioOptions);
   const { manager, clock, logger } = scenario;
   const store = new MemoryGenerationStore(clock);
   const randomSeed = 424242;
   let nextId = 1;
   const queue = new GenerationQueue({
-    pipeline: () => manager.pipeline(),
-    status: () => manager.status(),
-    subscribeStatus: (listener) => manager.subscribe(listener),
+    models: manager,
+    catalog: { describe: async (id) => (MODEL_PATHS[id] ? { description: fakeLoadedModel(), defaultSampler: 'DDIM' } : null) },
+    defaultSampler: 'DDIM',
+    parallel: options.parallel ?? 1,
     store,
     imagePath: (id) => `/data/images/${id}.png`,
     imageUrl: (id) => `/images/${id}.png`,

@@ -1,18 +1,19 @@
 // In-memory fakes of the persistence ports: an AuditLog whose appends can be held back or made to fail, and a
 // ModelLookup over a fixed set of registered models.
 import { TRANSITIONS } from '../../server/core/lifecycle/transitions.js';
-import type { AuditLog, ModelLookup, TransitionRecord } from '../../server/core/ports.js';
+import type { AuditLog, ModelLookup, RegisteredModel, TransitionRecord } from '../../server/core/ports.js';
 
-/** What is wrong with a log as a chain: it must start from IDLE, each record leave the state the previous one
- * reached, and each be a row of TRANSITIONS. Empty when the chain is valid. */
+/** What is wrong with a log as chains, one per model: each must start from IDLE, each record leave the state the
+ * previous record of that model reached, and each be a row of TRANSITIONS. Empty when every chain is valid. */
 export function chainProblems(records: readonly TransitionRecord[]): string[] {
   const problems: string[] = [];
-  let state = 'IDLE';
+  const states = new Map<string | null, string>();
   records.forEach((record, index) => {
-    const where = `record ${index} (${record.from} -${record.reason}-> ${record.to})`;
+    const state = states.get(record.modelId) ?? 'IDLE';
+    const where = `record ${index} of ${record.modelId} (${record.from} -${record.reason}-> ${record.to})`;
     if (record.from !== state) problems.push(`${where} starts from ${record.from}, but the state was ${state}`);
     if (TRANSITIONS[record.from][record.reason] !== record.to) problems.push(`${where} is not a row of TRANSITIONS`);
-    state = record.to;
+    states.set(record.modelId, record.to);
   });
   return problems;
 }
@@ -32,8 +33,10 @@ export class MemoryAuditLog implements AuditLog {
     this.records.push(structuredClone(record));
   }
 
-  async last(): Promise<TransitionRecord | null> {
-    return this.records.at(-1) ?? null;
+  async lastPerModel(): Promise<TransitionRecord[]> {
+    const newest = new Map<string | null, TransitionRecord>();
+    for (const record of this.records) newest.set(record.modelId, record);
+    return [...newest.values()];
   }
 
   /** Holds every append until `release()` is called, to observe what happens before a record is written. */
@@ -54,6 +57,7 @@ export class MemoryAuditLog implements AuditLog {
 
 export class MemoryModelLookup implements ModelLookup {
   readonly loadedAt = new Map<string, Date>();
+  readonly measured = new Map<string, number>();
   private readonly models: Map<string, string>;
 
   /** @param models registered model id → folder path */
@@ -61,12 +65,21 @@ export class MemoryModelLookup implements ModelLookup {
     this.models = new Map(Object.entries(models));
   }
 
-  async find(id: string): Promise<{ id: string; path: string } | null> {
+  async find(id: string): Promise<RegisteredModel | null> {
     const path = this.models.get(id);
-    return path === undefined ? null : { id, path };
+    return path === undefined ? null : { id, path, memoryBytes: this.measured.get(id) ?? null };
   }
 
-  async recordLoaded(id: string, at: Date): Promise<void> {
+  async recordLoaded(id: string, at: Date, memoryBytes: number | null): Promise<void> {
     this.loadedAt.set(id, at);
+    if (memoryBytes !== null) this.measured.set(id, memoryBytes);
+  }
+
+  register(id: string, path: string): void {
+    this.models.set(id, path);
+  }
+
+  remove(id: string): void {
+    this.models.delete(id);
   }
 }

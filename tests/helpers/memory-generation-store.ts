@@ -10,6 +10,7 @@ export class MemoryGenerationStore implements GenerationStore {
   /** Ids in the order they were created. */
   readonly created: string[] = [];
   private createFailure: Error | null = null;
+  private updateFailure: Error | null = null;
   private heldCreates: Array<() => void> | null = null;
 
   constructor(private readonly clock: Clock = { now: () => new Date() }) {}
@@ -30,6 +31,12 @@ export class MemoryGenerationStore implements GenerationStore {
       error: null,
       startedAt: null,
       finishedAt: null,
+      attempts: 0,
+      node: null,
+      ownerRole: generation.ownerRole ?? null,
+      ownerId: generation.ownerId ?? null,
+      actor: generation.actor ?? null,
+      warnings: generation.warnings ?? [],
     };
     this.records.set(id, record);
     this.statuses.set(id, ['queued']);
@@ -38,6 +45,7 @@ export class MemoryGenerationStore implements GenerationStore {
   }
 
   async update(id: string, update: GenerationUpdate): Promise<GenerationRecord> {
+    if (this.updateFailure) throw this.updateFailure;
     const record = this.require(id);
     Object.assign(record, update);
     if (update.status !== undefined) this.statuses.get(id)!.push(update.status);
@@ -46,6 +54,15 @@ export class MemoryGenerationStore implements GenerationStore {
 
   async get(id: string): Promise<GenerationRecord> {
     return { ...this.require(id) };
+  }
+
+  async unfinished(): Promise<GenerationRecord[]> {
+    return [...this.records.values()].filter((r) => r.status === 'queued' || r.status === 'loading' || r.status === 'running').map((r) => ({ ...r }));
+  }
+
+  /** Makes every later update() reject with `error` (null to stop): a database that went away. */
+  failUpdatesWith(error: Error | null): void {
+    this.updateFailure = error;
   }
 
   /** Makes every later create() reject with `error` (null to stop). */

@@ -141,7 +141,10 @@ function vaeEncoder(o: TinyModelOptions): GraphBuilder {
   return g;
 }
 
-const GRAPHS: Record<ModelPart, (o: TinyModelOptions) => GraphBuilder> = {
+/** The tiny model has the SD 1.x layout: no text_encoder_2. */
+type TinyPart = Exclude<ModelPart, 'text_encoder_2'>;
+
+const GRAPHS: Record<TinyPart, (o: TinyModelOptions) => GraphBuilder> = {
   text_encoder: textEncoder,
   unet,
   vae_decoder: vaeDecoder,
@@ -158,7 +161,7 @@ const vaeConfig = {
   scaling_factor: TINY_MODEL.vaeScalingFactor,
 };
 
-const PART_CONFIGS: Record<ModelPart, Record<string, unknown>> = {
+const PART_CONFIGS: Record<TinyPart, Record<string, unknown>> = {
   text_encoder: {
     architectures: ['CLIPTextModel'],
     hidden_size: HIDDEN,
@@ -176,7 +179,7 @@ const PART_CONFIGS: Record<ModelPart, Record<string, unknown>> = {
   vae_encoder: vaeConfig,
 };
 
-async function writePart(dir: string, part: ModelPart, options: TinyModelOptions): Promise<void> {
+async function writePart(dir: string, part: TinyPart, options: TinyModelOptions): Promise<void> {
   const partDir = join(dir, part);
   if (options.corrupt === part) {
     await mkdir(partDir, { recursive: true });
@@ -224,7 +227,7 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions = {}
     await writeJson(join(dir, 'scheduler', 'scheduler_config.json'), SD15_SCHEDULER_CONFIG);
   }
   if (options.omit !== 'tokenizer') await writeTokenizer(dir);
-  for (const part of Object.keys(GRAPHS) as ModelPart[]) {
+  for (const part of Object.keys(GRAPHS) as TinyPart[]) {
     if (options.omit !== part) await writePart(dir, part, options);
   }
   return dir;

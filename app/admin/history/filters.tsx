@@ -21,6 +21,13 @@ function date(value: string): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
+/** Why the time range cannot match anything, in words shown next to it; null when it can. */
+export function rangeError(filters: Filters): string | null {
+  const since = date(filters.since);
+  const until = date(filters.until);
+  return since && until && since > until ? '“Since” is after “Until”: no transition can match. Swap them or clear one.' : null;
+}
+
 export function toQueryInput(filters: Filters) {
   return {
     modelId: filters.modelId || undefined,
@@ -41,6 +48,8 @@ interface Props {
 export function FilterBar({ filters, modelIds, onChange }: Props) {
   const set = (change: Partial<Filters>) => onChange({ ...filters, ...change });
   const active = Object.values(filters).some((v) => v !== '');
+  const invalidRange = rangeError(filters);
+  const rangeProps = invalidRange ? { 'aria-invalid': true, 'aria-describedby': 'filter-range-error' } : {};
   return (
     <fieldset className="card filters">
       <legend>Filters</legend>
@@ -50,12 +59,17 @@ export function FilterBar({ filters, modelIds, onChange }: Props) {
       <SelectField id="filter-reason" label="Reason" value={filters.reason} options={TRANSITION_REASONS} emptyLabel="Any" onChange={(reason) => set({ reason })} />
       <div className="field">
         <label htmlFor="filter-since">Since</label>
-        <input id="filter-since" type="datetime-local" value={filters.since} onChange={(e) => set({ since: e.target.value })} />
+        <input id="filter-since" type="datetime-local" value={filters.since} onChange={(e) => set({ since: e.target.value })} {...rangeProps} />
       </div>
       <div className="field">
         <label htmlFor="filter-until">Until</label>
-        <input id="filter-until" type="datetime-local" value={filters.until} onChange={(e) => set({ until: e.target.value })} />
+        <input id="filter-until" type="datetime-local" value={filters.until} onChange={(e) => set({ until: e.target.value })} {...rangeProps} />
       </div>
+      {invalidRange && (
+        <p id="filter-range-error" className="field-error filters-error" role="alert">
+          {invalidRange}
+        </p>
+      )}
       <div className="field filters-clear">
         <button type="button" onClick={() => onChange(NO_FILTERS)} disabled={!active}>
           Clear filters

@@ -7,9 +7,11 @@ import { ErrorMessage } from '../../_components/error-message';
 import { readAdminToken, saveAdminToken } from '../../_lib/admin-token';
 import { easelCode, readableError } from '../../_lib/errors';
 import { useLiveStatus } from '../../_lib/live-status';
+import { residentOf } from '../../_lib/resident';
 import { useTRPC, useTRPCClient, type Transition } from '../../_lib/trpc';
 import { downloadText, transitionsCsv } from './csv';
-import { FilterBar, NO_FILTERS, toQueryInput, type Filters } from './filters';
+import { DiskUsage } from './disk-usage';
+import { FilterBar, NO_FILTERS, rangeError, toQueryInput, type Filters } from './filters';
 import { TimelineChart } from './timeline-chart';
 import { TokenForm } from './token-form';
 import { TransitionsTable } from './transitions-table';
@@ -31,8 +33,12 @@ export function HistoryPage() {
   useEffect(() => setHasToken(readAdminToken() !== null), []);
 
   const input = toQueryInput(filters);
+  const invalidRange = rangeError(filters) !== null;
   const log = useInfiniteQuery(
-    trpc.history.transitions.infiniteQueryOptions({ ...input, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.history.transitions.infiniteQueryOptions(
+      { ...input, limit: PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined, enabled: !invalidRange },
+    ),
   );
   const models = useQuery(trpc.models.list.queryOptions());
 
@@ -45,14 +51,18 @@ export function HistoryPage() {
   const rows = useMemo(() => log.data?.pages.flatMap((p) => p.items) ?? [], [log.data]);
   const seenUpTo = useRef<number | null>(null);
   const [newIds, setNewIds] = useState<ReadonlySet<number>>(new Set());
+  const loaded = log.isSuccess;
   useEffect(() => {
+    // The first page that arrives is what was there, not news.
+    if (!loaded) return;
     const top = rows[0]?.id ?? 0;
     if (seenUpTo.current !== null && top > seenUpTo.current) {
       const previous = seenUpTo.current;
-      setNewIds(new Set(rows.filter((r) => r.id > previous).map((r) => r.id)));
+      // Added to the rows already marked: two transitions may arrive in two refreshes, and both are new.
+      setNewIds((marked) => new Set([...marked, ...rows.filter((r) => r.id > previous).map((r) => r.id)]));
     }
     seenUpTo.current = Math.max(seenUpTo.current ?? 0, top);
-  }, [rows]);
+  }, [rows, loaded]);
 
   const unauthorized = easelCode(log.error) === 'UNAUTHORIZED';
   const modelIds = [...new Set([...(models.data?.map((m) => m.id) ?? []), ...rows.flatMap((r) => (r.modelId ? [r.modelId] : []))])].sort();
@@ -77,7 +87,7 @@ export function HistoryPage() {
   };
 
   // The current state extends the chart only when the filters would include its row.
-  const followsCurrent = live && !filters.until && (!filters.modelId || filters.modelId === status?.modelId);
+  const followsCurrent = live && !filters.until && (!filters.modelId || residentOf(status, filters.modelId) !== undefined);
 
   if (unauthorized) return <TokenForm rejected={hasToken} />;
 
@@ -117,6 +127,7 @@ export function HistoryPage() {
         {newIds.size > 0 ? `${newIds.size} new ${newIds.size === 1 ? 'transition' : 'transitions'}` : ''}
       </p>
 
+      <DiskUsage />
       <section className="card" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
         <TimelineChart rows={rows} current={followsCurrent ? status : undefined} now={Date.now()} />
@@ -125,6 +136,7 @@ export function HistoryPage() {
       <section className="card" aria-labelledby="log-heading">
         <h2 id="log-heading">Transitions</h2>
         {log.isPending && <p className="muted">Loading the log…</p>}
+        {invalidRange && <p className="muted">Fix the time range above to see transitions.</p>}
         {log.isSuccess && rows.length === 0 && <p className="muted">No transitions match these filters.</p>}
         {rows.length > 0 && <TransitionsTable rows={rows} newIds={newIds} />}
         <div className="actions">

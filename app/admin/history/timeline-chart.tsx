@@ -1,6 +1,8 @@
 // Per-model timeline of the states each model spent time in (plain SVG), with the totals as a table.
 // Each transition row closes a span of its "from" state that lasted durationMs, so the chart is right for any
 // filtered subset of the log; idle time belongs to no model and is left out.
+'use client';
+import { useCallback, useRef, useState } from 'react';
 import type { ModelStatus, Transition } from '../../_lib/trpc';
 import { formatDuration, formatTime } from '../../_lib/format';
 
@@ -26,24 +28,48 @@ function spansOf(rows: readonly Transition[], current: ModelStatus | undefined, 
     if (!isBusy(r.from) || r.modelId === null || r.durationMs === null) continue;
     spans.push({ model: r.modelId, state: r.from, start: r.at.getTime() - r.durationMs, end: r.at.getTime() });
   }
-  if (current?.modelId && isBusy(current.state)) spans.push({ model: current.modelId, state: current.state, start: current.since.getTime(), end: now });
+  for (const resident of current?.models ?? []) {
+    if (isBusy(resident.state)) spans.push({ model: resident.modelId, state: resident.state, start: resident.since.getTime(), end: now });
+  }
   return spans;
 }
 
-const WIDTH = 800;
-const LABEL = 140;
-const ROW = 28;
+/** Drawn at the width it is shown at, so its text stays at its real size (about 7 px when an 800-wide chart shrank to a phone). */
+const DEFAULT_WIDTH = 800;
+/** Narrower than this, each model's name sits above its lane instead of beside it. */
+const STACKED_BELOW = 520;
+const LANE = 20;
 const AXIS = 24;
 
+/** A callback ref: the chart's box appears only once there is something to draw, after the first render. */
+function useWidth(): [(element: HTMLDivElement | null) => void, number] {
+  const [width, setWidth] = useState(DEFAULT_WIDTH);
+  const observer = useRef<ResizeObserver | null>(null);
+  const ref = useCallback((element: HTMLDivElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
+    if (!element) return;
+    observer.current = new ResizeObserver(([entry]) => entry && setWidth(Math.max(200, Math.floor(entry.contentRect.width))));
+    observer.current.observe(element);
+  }, []);
+  return [ref, width];
+}
+
 export function TimelineChart({ rows, current, now }: { rows: readonly Transition[]; current: ModelStatus | undefined; now: number }) {
+  const [box, WIDTH] = useWidth();
   const spans = spansOf(rows, current, now);
   if (spans.length === 0) return <p className="muted">No time spent loading, loaded or unloading in the transitions shown.</p>;
+  const stacked = WIDTH < STACKED_BELOW;
+  const LABEL = stacked ? 0 : 140;
+  const ROW = stacked ? LANE + 26 : LANE + 8;
+  const laneTop = stacked ? 20 : 4;
+  const labelChars = stacked ? Math.floor(WIDTH / 8) : 18;
   const models = [...new Set(spans.map((s) => s.model))].sort();
   const t0 = Math.min(...spans.map((s) => s.start));
   const t1 = Math.max(...spans.map((s) => s.end), t0 + 1000);
   const x = (t: number) => LABEL + ((t - t0) / (t1 - t0)) * (WIDTH - LABEL - 8);
   const height = models.length * ROW + AXIS;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => t0 + f * (t1 - t0));
+  const ticks = (stacked ? [0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1]).map((f) => t0 + f * (t1 - t0));
   const totals = models.map((model) => ({
     model,
     byState: STATES.map((state) => spans.filter((s) => s.model === model && s.state === state).reduce((sum, s) => sum + (s.end - s.start), 0)),
@@ -51,21 +77,22 @@ export function TimelineChart({ rows, current, now }: { rows: readonly Transitio
 
   return (
     <figure className="timeline">
-      <div className="chart-scroll">
-        <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby="timeline-title" className="timeline-svg">
+      <div className="chart-box" ref={box}>
+        <svg viewBox={`0 0 ${WIDTH} ${height}`} width={WIDTH} height={height} role="img" aria-labelledby="timeline-title" className="timeline-svg">
           <title id="timeline-title">
             Time each model spent in each state, from {formatTime(new Date(t0))} to {formatTime(new Date(t1))}
           </title>
           {models.map((model, i) => (
             <g key={model} transform={`translate(0 ${i * ROW})`}>
-              <text x={0} y={ROW / 2 + 4} className="timeline-label">
-                {model.length > 18 ? `${model.slice(0, 17)}…` : model}
+              <text x={0} y={stacked ? 14 : laneTop + LANE / 2 + 4} className="timeline-label">
+                <title>{model}</title>
+                {model.length > labelChars ? `${model.slice(0, labelChars - 1)}…` : model}
               </text>
-              <rect x={LABEL} y={4} width={WIDTH - LABEL - 8} height={ROW - 8} className="timeline-lane" />
+              <rect x={LABEL} y={laneTop} width={WIDTH - LABEL - 8} height={LANE} className="timeline-lane" />
               {spans
                 .filter((s) => s.model === model)
                 .map((s, j) => (
-                  <rect key={j} x={x(s.start)} y={4} width={Math.max(1.5, x(s.end) - x(s.start))} height={ROW - 8} fill={COLOURS[s.state]}>
+                  <rect key={j} x={x(s.start)} y={laneTop} width={Math.max(1.5, x(s.end) - x(s.start))} height={LANE} fill={COLOURS[s.state]}>
                     <title>{`${model}: ${s.state} for ${formatDuration(s.end - s.start)} from ${formatTime(new Date(s.start))}`}</title>
                   </rect>
                 ))}

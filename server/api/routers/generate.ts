@@ -1,12 +1,14 @@
-// generate.*: image jobs on the loaded model — start, follow progress, cancel, read back.
+// generate.*: image jobs — start (loading the model on demand), follow progress, list, cancel, read back.
 import { z } from 'zod';
-import { publicProcedure, router } from '../trpc.js';
+import { router, userProcedure } from '../trpc.js';
+import { ownJobProcedure } from '../ownership.js';
+import { checkInitImage } from '../../core/generation/init-image.js';
 import { streamEvents } from '../event-stream.js';
 import { isFinal, type JobEvent } from '../../core/generation/job-events.js';
 import type { GenerationView } from '../../core/generation/generation-queue.js';
+import type { ActiveJobView } from '../../core/generation/job-list.js';
+import { keepAliveInput, modelIdInput } from '../inputs.js';
 import { LIMITS } from '../../core/generation/generation-params.js';
-
-const jobId = z.string().uuid('a generation id is a UUID');
 
 /** A job that ended before the subscriber came: its final event, rebuilt from the record. */
 function finalEvent(generation: GenerationView): JobEvent {
@@ -17,11 +19,17 @@ function finalEvent(generation: GenerationView): JobEvent {
     const code = generation.status === 'cancelled' ? 'CANCELLED' : 'GENERATION_FAILED';
     return { id: generation.id, status: generation.status, error: { code, message: generation.error ?? generation.status } };
   }
+  // Not in memory but not ended: another server's job, whose progress this one can't see.
   return { id: generation.id, status: 'queued', position: 0, step: 0, totalSteps: generation.steps, etaMs: null };
 }
 
+/** A user sees only their own jobs in the shared list; admins and the local user see every job. */
+function visibleJobs(caller: { role: string; ownerId: string }, jobs: ActiveJobView[]): ActiveJobView[] {
+  return caller.role === 'user' ? jobs.filter((job) => job.ownerId === caller.ownerId) : jobs;
+}
+
 export const generateRouter = router({
-  start: publicProcedure
+  start: userProcedure
     .input(
       z.object({
         prompt: z.string().max(2000, 'prompts are at most 2000 characters'),
@@ -35,11 +43,31 @@ export const generateRouter = router({
         count: z.number().int().min(LIMITS.count.min).max(LIMITS.count.max).optional(),
         image: z.string().max(12 * 1024 * 1024, 'the image is larger than 9 MB').optional(),
         strength: z.number().gt(0).max(1).optional(),
+        model: modelIdInput.optional(),
+        keepAlive: keepAliveInput.optional(),
       }),
     )
-    .mutation(({ ctx, input }) => ctx.services.generations.start(input)),
+    .use(async ({ input, next }) => {
+      if (input.image !== undefined) await checkInitImage(input.image);
+      return next();
+    })
+    .mutation(({ ctx, input }) =>
+      ctx.services.generations.start(input, { actor: ctx.actor, ownerRole: ctx.role, ownerId: ctx.ownerId, requestId: ctx.requestId }),
+    ),
 
-  onProgress: publicProcedure.input(z.object({ id: jobId })).subscription(({ ctx, input, signal }) => {
+  /** Every job not yet ended (a user sees only their own), in the order they will run. */
+  jobs: userProcedure.query(({ ctx }) => visibleJobs(ctx, ctx.services.generations.jobs())),
+
+  /** The list of unfinished jobs now, then on every change: what every tab of the UI shows. */
+  onJobs: userProcedure.subscription(({ ctx, signal }) => {
+    const { generations } = ctx.services;
+    return streamEvents<ActiveJobView[]>((listener) => generations.subscribeJobs((jobs) => listener(visibleJobs(ctx, jobs))), {
+      initial: () => [visibleJobs(ctx, generations.jobs())],
+      signal,
+    });
+  }),
+
+  onProgress: ownJobProcedure.subscription(({ ctx, input, signal }) => {
     const { generations } = ctx.services;
     return streamEvents<JobEvent>((listener) => generations.subscribe(input.id, listener), {
       initial: async () => {
@@ -51,7 +79,10 @@ export const generateRouter = router({
     });
   }),
 
-  cancel: publicProcedure.input(z.object({ id: jobId })).mutation(({ ctx, input }) => ctx.services.generations.cancel(input.id)),
+  cancel: ownJobProcedure.mutation(({ ctx, input }) => ctx.services.generations.cancel(input.id)),
 
-  get: publicProcedure.input(z.object({ id: jobId })).query(({ ctx, input }) => ctx.services.generations.get(input.id)),
+  get: ownJobProcedure.query(({ ctx, input }) => ctx.services.generations.get(input.id)),
+
+  /** Removes an ended job's image and row; refused while it is queued or running. */
+  delete: ownJobProcedure.mutation(({ ctx, input }) => ctx.services.storage.delete(input.id)),
 });

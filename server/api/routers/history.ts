@@ -1,8 +1,9 @@
 // history.*: the audit log of state transitions (admin).
 import { z } from 'zod';
-import { adminProcedure, publicProcedure, router } from '../trpc.js';
+import { adminProcedure, router, userProcedure } from '../trpc.js';
 import { GENERATION_STATUSES } from '../../core/ports.js';
 import { modelIdInput, reasonInput, stateInput } from '../inputs.js';
+import { ownerFilter } from '../ownership.js';
 
 export const historyRouter = router({
   transitions: adminProcedure
@@ -22,7 +23,7 @@ export const historyRouter = router({
     )
     .query(({ ctx, input }) => ctx.services.history.transitions(input)),
 
-  generations: publicProcedure
+  generations: userProcedure
     .input(
       z
         .object({
@@ -34,7 +35,7 @@ export const historyRouter = router({
         .default({ limit: 50 }),
     )
     .query(async ({ ctx, input }) => {
-      const page = await ctx.services.history.generations(input);
+      const page = await ctx.services.history.generations({ ...input, ownerId: ownerFilter(ctx) });
       return { items: page.items.map((g) => ctx.services.generations.view(g)), nextCursor: page.nextCursor };
     }),
 });

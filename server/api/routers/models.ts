@@ -1,15 +1,16 @@
-// models.*: the registry and the lifecycle of the loaded model.
+// models.*: the registry, and the lifecycle of the resident models (the model cache).
 import { z } from 'zod';
-import { publicProcedure, router } from '../trpc.js';
-import { modelIdInput } from '../inputs.js';
+import { adminProcedure, router, userProcedure } from '../trpc.js';
+import { keepAliveInput, modelIdInput } from '../inputs.js';
 import { streamEvents } from '../event-stream.js';
+import { pullProcedures } from './model-pulls.js';
 
 export const modelsRouter = router({
-  list: publicProcedure.query(({ ctx }) => ctx.services.registry.list()),
+  list: userProcedure.query(({ ctx }) => ctx.services.registry.list()),
 
-  get: publicProcedure.input(z.object({ id: modelIdInput })).query(({ ctx, input }) => ctx.services.registry.get(input.id)),
+  get: userProcedure.input(z.object({ id: modelIdInput })).query(({ ctx, input }) => ctx.services.registry.get(input.id)),
 
-  register: publicProcedure
+  register: adminProcedure
     .input(
       z.object({
         path: z.string().min(1, 'a folder path is required').max(4096, 'the path is longer than 4096 characters'),
@@ -19,22 +20,36 @@ export const modelsRouter = router({
     )
     .mutation(({ ctx, input, signal }) => ctx.services.registry.register(input, signal)),
 
-  remove: publicProcedure.input(z.object({ id: modelIdInput })).mutation(({ ctx, input }) => ctx.services.registry.remove(input.id)),
+  remove: adminProcedure.input(z.object({ id: modelIdInput })).mutation(({ ctx, input }) => ctx.services.registry.remove(input.id)),
 
-  scan: publicProcedure.mutation(({ ctx, signal }) => ctx.services.registry.scan(signal)),
+  scan: adminProcedure.mutation(({ ctx, signal }) => ctx.services.registry.scan(signal)),
 
-  load: publicProcedure
-    .input(z.object({ id: modelIdInput }))
-    .mutation(({ ctx, input }) => ctx.services.manager.load(input.id, { actor: ctx.actor, requestId: ctx.requestId })),
+  load: adminProcedure
+    .input(z.object({ id: modelIdInput, keepAlive: keepAliveInput.optional() }))
+    .mutation(({ ctx, input }) =>
+      ctx.services.manager.load(
+        input.id,
+        { actor: ctx.actor, requestId: ctx.requestId },
+        input.keepAlive === undefined ? undefined : { seconds: input.keepAlive, role: ctx.role },
+      ),
+    ),
 
-  unload: publicProcedure.mutation(({ ctx }) => ctx.services.manager.unload({ actor: ctx.actor, requestId: ctx.requestId })),
+  /** Without an id, every resident model is unloaded. */
+  unload: adminProcedure
+    .input(z.object({ id: modelIdInput.optional() }).optional())
+    .mutation(({ ctx, input }) => ctx.services.manager.unload({ actor: ctx.actor, requestId: ctx.requestId }, input?.id)),
 
-  cancel: publicProcedure.mutation(({ ctx }) => ctx.services.manager.cancel({ actor: ctx.actor, requestId: ctx.requestId })),
+  /** Without an id, every load in flight is cancelled. */
+  cancel: adminProcedure
+    .input(z.object({ id: modelIdInput.optional() }).optional())
+    .mutation(({ ctx, input }) => ctx.services.manager.cancel({ actor: ctx.actor, requestId: ctx.requestId }, input?.id)),
 
-  status: publicProcedure.query(({ ctx }) => ctx.services.manager.status()),
+  status: userProcedure.query(({ ctx }) => ctx.services.manager.status()),
 
-  onStatus: publicProcedure.subscription(({ ctx, signal }) => {
+  onStatus: userProcedure.subscription(({ ctx, signal }) => {
     const { manager } = ctx.services;
     return streamEvents((listener) => manager.subscribe(listener), { initial: () => [manager.status()], signal });
   }),
+
+  ...pullProcedures,
 });

@@ -2,7 +2,7 @@
 // guidance, seed, image-to-image; every refusal names the parameter and its allowed range.
 import { EaselError } from '../errors.js';
 import { isSamplerName, SAMPLERS } from '../schedulers/index.js';
-import type { LoadedModel } from '../ports.js';
+import type { ModelDescription } from '../ports.js';
 
 export interface GenerationInput {
   prompt: string;
@@ -55,20 +55,22 @@ function inRange(name: string, value: number, min: number, max: number, integer:
   return value;
 }
 
-export function sizeLimits(model: LoadedModel): { native: number; min: number; max: number } {
+export function sizeLimits(model: ModelDescription): { native: number; min: number; max: number } {
   const native = model.sampleSize * model.vaeScaleFactor;
   return { native, min: LIMITS.minSide, max: native * LIMITS.maxSideFactor };
 }
 
-function side(name: 'width' | 'height', value: number | undefined, model: LoadedModel): number {
+function side(name: 'width' | 'height', value: number | undefined, model: ModelDescription): number {
   const { native, min, max } = sizeLimits(model);
   const v = inRange(name, value ?? native, min, max, true);
   if (v % 8 !== 0) throw invalid(`${name} must be a multiple of 8 (got ${v}; try ${Math.round(v / 8) * 8})`);
   return v;
 }
 
-export function resolveParams(input: GenerationInput, model: LoadedModel, defaultSampler: string, randomSeed: () => number): ResolvedParams {
-  const sampler = input.sampler ?? defaultSampler;
+export function resolveParams(input: GenerationInput, model: ModelDescription, defaultSampler: string, randomSeed: () => number): ResolvedParams {
+  // A distilled model's own defaults (Turbo, LCM, TCD: few steps, little guidance) come before the server's.
+  const own = model.samplingDefaults;
+  const sampler = input.sampler ?? own?.sampler ?? defaultSampler;
   if (!isSamplerName(sampler)) {
     throw invalid(`Unknown sampler "${sampler}"; choose one of ${SAMPLERS.map((s) => s.name).join(', ')}`);
   }
@@ -78,8 +80,8 @@ export function resolveParams(input: GenerationInput, model: LoadedModel, defaul
     prompt: input.prompt,
     negativePrompt: input.negativePrompt ?? '',
     sampler,
-    steps: inRange('steps', input.steps ?? LIMITS.steps.default, LIMITS.steps.min, LIMITS.steps.max, true),
-    guidance: inRange('guidance', input.guidance ?? LIMITS.guidance.default, LIMITS.guidance.min, LIMITS.guidance.max, false),
+    steps: inRange('steps', input.steps ?? own?.steps ?? LIMITS.steps.default, LIMITS.steps.min, LIMITS.steps.max, true),
+    guidance: inRange('guidance', input.guidance ?? own?.guidance ?? LIMITS.guidance.default, LIMITS.guidance.min, LIMITS.guidance.max, false),
     seeds: Array.from({ length: count }, (_, i) => seed + i),
     width: side('width', input.width, model),
     height: side('height', input.height, model),

@@ -1,127 +1,240 @@
-// Generation jobs for the loaded model: one runs at a time, the rest wait FIFO in a bounded queue; progress
-// fans out per job; cancel stops a running job within a step and drops a queued one; unloading or switching
-// the model cancels them all. Every job is persisted before it is queued.
+// Generation jobs across the resident models. A job is a row first, then work: it waits FIFO, loads its model on
+// demand through the facade (which may evict or wait for room), takes a lease, runs, and ends as done, failed or
+// cancelled. One job runs at a time per model, up to `parallel` at once. Every job's subscribers get a final event,
+// even when the database can't record it (the write is retried). The queue never touches a runner: it holds leases.
 import { EaselError, toEaselError } from '../errors.js';
-import type { ModelStatus } from '../lifecycle/state-machine.js';
-import type { LoadedPipeline } from '../pipeline-holder.js';
-import type { Clock, GenerationRecord, GenerationRequest, GenerationStore, Logger } from '../ports.js';
+import type { TransitionContext } from '../lifecycle/state-machine.js';
+import type { ModelState } from '../lifecycle/transitions.js';
+import type { Lease } from '../lease.js';
+import type { KeepAliveRequest, ModelsStatus } from '../model-manager.js';
+import type { Actor, Clock, GenerationRecord, GenerationRequest, GenerationStore, GenerationUpdate, Logger, ModelDescription } from '../ports.js';
 import { resolveParams, type GenerationInput } from './generation-params.js';
-import { JobEvents, type JobEvent } from './job-events.js';
+import { JobEvents, isFinal, type JobEvent } from './job-events.js';
+import { pickNext, pinningJobs } from './job-order.js';
+import { JobList, type ActiveJobView } from './job-list.js';
+
+/** What the queue needs of the facade (ModelManager implements it). */
+export interface ModelCache {
+  acquire(modelId: string, options: { context: TransitionContext; keepAlive?: KeepAliveRequest; signal?: AbortSignal }): Promise<Lease>;
+  mostRecentlyUsed(): string | null;
+  modelState(modelId: string): ModelState;
+  describe(modelId: string): { model: ModelDescription; sampler: string } | null;
+  attachJobs(port: { countsFor(modelId: string): { running: number; queued: number; pinning: number }; cancelFor(modelId: string, reason: string): void }): void;
+  jobsChanged(): void;
+  subscribe(listener: (status: ModelsStatus) => void): () => void;
+}
+
+/** Registered models' descriptions, for jobs whose model is not loaded yet. */
+export interface ModelCatalog {
+  describe(modelId: string): Promise<{ description: ModelDescription; defaultSampler: string | null } | null>;
+}
+
+export interface JobOrigin {
+  actor: Actor;
+  ownerRole: 'admin' | 'user' | 'local';
+  ownerId: string | null;
+  requestId?: string;
+}
+
+export interface StartInput extends GenerationInput {
+  /** A registered model id; omitted: the most recently used resident model. */
+  model?: string;
+  /** Seconds (already parsed): how long the model stays loaded after this job. */
+  keepAlive?: number;
+}
 
 export interface GenerationQueueDeps {
-  pipeline(): LoadedPipeline | null;
-  status(): ModelStatus;
-  subscribeStatus(listener: (status: ModelStatus) => void): () => void;
+  models: ModelCache;
+  catalog: ModelCatalog;
   store: GenerationStore;
   /** Where the runner writes a job's PNG, and the URL it is served at. */
   imagePath(id: string): string;
   imageUrl(id: string): string;
   newId(): string;
   randomSeed(): number;
+  defaultSampler: string;
   logger: Logger;
   clock?: Clock;
-  /** Jobs allowed to wait (the running one not counted). */
+  /** Jobs allowed to wait (running ones not counted). */
   limit?: number;
+  /** Jobs running (or loading their model) at once, on different models. */
+  parallel?: number;
   previewEvery?: number;
+  /** Refuses new jobs when there is no room for their images (INSUFFICIENT_STORAGE). */
+  assertStorage?: () => Promise<void>;
+  /** Words past the model's token limit, as warnings for the caller. */
+  promptWarnings?: (modelId: string, model: ModelDescription, texts: { prompt: string; negativePrompt: string }) => Promise<string[]>;
   /** Called when the last job has ended and none is waiting. */
   onDrained?: () => void;
+  /** Called after a job ended (retention). */
+  onFinished?: (id: string) => void;
+  /** The GPU server running the jobs, recorded on each row it runs. */
+  nodeName?: () => string | null;
 }
 
 export interface GenerationView extends Omit<GenerationRecord, 'imagePath'> {
   imageUrl?: string;
 }
 
-interface Job {
+export interface Job {
   id: string;
-  epoch: number;
+  seq: number;
+  modelId: string;
   request: GenerationRequest;
+  keepAlive?: KeepAliveRequest;
+  context: TransitionContext;
   controller: AbortController;
   cancelReason?: string;
+  phase: 'queued' | 'loading' | 'running';
+  prompt: string;
+  ownerId: string | null;
+  createdAt: Date;
+  attempts: number;
 }
+
+const WRITE_RETRIES_MS = [200, 500, 1000, 2000, 5000, 10_000];
 
 export class GenerationQueue {
   private readonly waiting: Job[] = [];
-  private running: Job | null = null;
-  private reserved = 0;
-  /** After the runner died under a job, the others wait for the crash's status change, which says why they end. */
-  private heldByCrash = false;
+  private readonly active = new Map<string, Job>();
   private readonly events = new JobEvents();
+  private readonly list = new JobList();
   private readonly limit: number;
+  private readonly parallel: number;
   private readonly clock: Clock;
+  private seq = 0;
+  private reserved = 0;
+  private closed = false;
+  private readonly pendingWrites = new Set<Promise<void>>();
 
   constructor(private readonly deps: GenerationQueueDeps) {
     this.limit = deps.limit ?? 32;
+    this.parallel = deps.parallel ?? 1;
     this.clock = deps.clock ?? { now: () => new Date() };
-    deps.subscribeStatus((status) => {
-      this.heldByCrash = false;
-      if (status.state === 'LOADED') {
-        void this.pump();
-        return;
-      }
-      // Switching models passes through UNLOADING too, so "unloaded" covers both.
-      const reason = status.state === 'ERROR' ? `The model stopped: ${status.error ?? 'runner error'}` : 'The model was unloaded';
-      this.cancelAll(reason);
+    deps.models.attachJobs({
+      countsFor: (modelId) => this.countsFor(modelId),
+      cancelFor: (modelId, reason) => this.cancelFor(modelId, reason),
     });
   }
 
   /** Persists and queues one job per image; returns the first id and all of them. */
-  async start(input: GenerationInput): Promise<{ id: string; ids: string[] }> {
-    const pipeline = this.deps.pipeline();
-    if (!pipeline || this.deps.status().state !== 'LOADED') throw new EaselError('NOT_LOADED', 'No model is loaded; load one first (models.load)');
-    const params = resolveParams(input, pipeline.model, pipeline.sampler, this.deps.randomSeed);
+  async start(input: StartInput, origin: JobOrigin): Promise<{ id: string; ids: string[]; warnings: string[] }> {
+    if (this.closed) throw new EaselError('BUSY', 'The server is shutting down; try again once it is back');
+    const modelId = input.model ?? this.deps.models.mostRecentlyUsed();
+    if (!modelId) throw new EaselError('NOT_LOADED', 'No model is loaded; load one first (models.load) or name one (model)');
+    const resident = this.deps.models.describe(modelId);
+    const registered = resident ? null : await this.deps.catalog.describe(modelId);
+    if (!resident && !registered) throw new EaselError('NOT_FOUND', `No model with id "${modelId}" is registered (see models.list)`);
+    const description = resident?.model ?? registered!.description;
+    const sampler = resident?.sampler ?? registered?.defaultSampler ?? this.deps.defaultSampler;
+    const params = resolveParams(input, description, sampler, this.deps.randomSeed);
     const count = params.seeds.length;
+    await this.deps.assertStorage?.();
+    const warnings = (await this.deps.promptWarnings?.(modelId, description, { prompt: params.prompt, negativePrompt: params.negativePrompt })) ?? [];
+    // No await between this check and the reservation below, or two requests could both take the last places.
     const queued = this.waiting.length + this.reserved;
     if (queued + count > this.limit) {
       throw new EaselError('BUSY', `The queue is full (${queued} of ${this.limit} jobs waiting); wait for some to finish or cancel them`);
     }
+    const context: TransitionContext = { actor: origin.actor, requestId: origin.requestId ?? null };
+    const keepAlive: KeepAliveRequest | undefined = input.keepAlive === undefined ? undefined : { seconds: input.keepAlive, role: origin.ownerRole };
     this.reserved += count;
     const jobs: Job[] = [];
     try {
       const { seeds, initImageBase64, ...common } = params;
       for (const seed of seeds) {
         const id = this.deps.newId();
-        const request: GenerationRequest = {
-          ...common,
-          jobId: id,
-          seed,
-          outputPath: this.deps.imagePath(id),
-          previewEvery: this.deps.previewEvery ?? 5,
-        };
+        const request: GenerationRequest = { ...common, jobId: id, seed, outputPath: this.deps.imagePath(id), previewEvery: this.deps.previewEvery ?? 5 };
         if (initImageBase64 !== undefined) request.initImageBase64 = initImageBase64;
-        await this.deps.store.create({ ...common, id, seed, strength: params.strength ?? null, modelId: pipeline.modelId });
-        jobs.push({ id, epoch: pipeline.epoch, request, controller: new AbortController() });
+        const record = await this.deps.store.create({
+          ...common,
+          id,
+          seed,
+          strength: params.strength ?? null,
+          modelId,
+          ownerRole: origin.ownerRole,
+          ownerId: origin.ownerId,
+          actor: origin.actor,
+          warnings,
+        });
+        const job: Job = { id, seq: ++this.seq, modelId, request, context, controller: new AbortController(), phase: 'queued', prompt: params.prompt, ownerId: origin.ownerId, createdAt: record.createdAt, attempts: 0 };
+        if (keepAlive) job.keepAlive = keepAlive;
+        jobs.push(job);
       }
     } catch (error) {
       // A batch is queued whole or not at all: the images already saved are marked cancelled.
-      for (const job of jobs) await this.finish(job, 'cancelled', new EaselError('CANCELLED', 'The rest of this batch could not be saved')).catch(() => undefined);
+      for (const job of jobs) await this.finish(job, 'cancelled', new EaselError('CANCELLED', 'The rest of this batch could not be saved'));
       throw error;
     } finally {
       this.reserved -= count;
     }
-    for (const job of jobs) {
-      this.waiting.push(job);
-      this.emitQueued(job);
-    }
-    void this.pump();
-    return { id: jobs[0]!.id, ids: jobs.map((j) => j.id) };
+    for (const job of jobs) this.enqueue(job);
+    return { id: jobs[0]!.id, ids: jobs.map((j) => j.id), warnings };
   }
 
-  /** Stops a running job (within one step) or removes a queued one. False when the job already ended. */
+  /**
+   * Queues again a job found unfinished at start-up (see job-recovery.ts): same id, seed and parameters, so
+   * the same image. Its image-to-image input is not kept across restarts, so such a job can't be recovered.
+   */
+  async requeue(record: GenerationRecord): Promise<void> {
+    const request: GenerationRequest = {
+      jobId: record.id,
+      prompt: record.prompt,
+      negativePrompt: record.negativePrompt,
+      sampler: record.sampler,
+      steps: record.steps,
+      guidance: record.guidance,
+      seed: record.seed,
+      width: record.width,
+      height: record.height,
+      outputPath: this.deps.imagePath(record.id),
+      previewEvery: this.deps.previewEvery ?? 5,
+    };
+    const context: TransitionContext = { actor: (record.actor as Actor | null) ?? 'system' };
+    await this.persist(record.id, { status: 'queued' });
+    this.enqueue({ id: record.id, seq: 0, modelId: record.modelId, request, context, controller: new AbortController(), phase: 'queued', prompt: record.prompt, ownerId: record.ownerId, createdAt: record.createdAt, attempts: record.attempts });
+  }
+
+  /** Ends a job found unfinished at start-up that can't run again; its row and any subscriber learn why. */
+  async abandon(record: GenerationRecord, error: EaselError): Promise<void> {
+    this.emit({ id: record.id, status: 'failed', error: { code: error.code, message: error.message } });
+    await this.persist(record.id, { status: 'failed', error: error.message, finishedAt: this.clock.now() });
+  }
+
+  /** Puts a job in the waiting line and starts what can start. */
+  private enqueue(job: Job): void {
+    job.seq = ++this.seq;
+    this.waiting.push(job);
+    this.emitPositions();
+    this.changed();
+    this.pump();
+  }
+
+  /** Stops a running job (within one step) or removes a waiting one. False when the job had already ended. */
   async cancel(id: string, reason = 'Cancelled on request'): Promise<{ cancelled: boolean; generation: GenerationView }> {
     const index = this.waiting.findIndex((j) => j.id === id);
     if (index >= 0) {
       const [job] = this.waiting.splice(index, 1);
       await this.finish(job!, 'cancelled', new EaselError('CANCELLED', reason));
-      this.waiting.forEach((j) => this.emitQueued(j));
+      this.emitPositions();
+      this.changed();
       return { cancelled: true, generation: await this.get(id) };
     }
-    if (this.running?.id === id) {
-      this.running.cancelReason = reason;
-      this.running.controller.abort();
-      await this.whenEnded(id);
+    const active = this.active.get(id);
+    if (active) {
+      active.cancelReason = reason;
+      const ended = this.whenEnded(id);
+      active.controller.abort(new EaselError('CANCELLED', reason));
+      await ended;
       return { cancelled: true, generation: await this.get(id) };
     }
-    return { cancelled: false, generation: await this.get(id) };
+    // Not in memory (another server's, or left by a crash and not recovered): end the row itself.
+    const record = await this.deps.store.get(id);
+    if (record.status === 'queued' || record.status === 'loading' || record.status === 'running') {
+      await this.persist(id, { status: 'cancelled', error: reason, finishedAt: this.clock.now() });
+      return { cancelled: true, generation: await this.get(id) };
+    }
+    return { cancelled: false, generation: this.view(record) };
   }
 
   async get(id: string): Promise<GenerationView> {
@@ -142,31 +255,196 @@ export class GenerationQueue {
     return this.events.subscribe(id, listener);
   }
 
-  /** Jobs waiting, the running one excluded. */
+  /** Every job not yet ended, in the order they will run (running and loading first). */
+  jobs(): ActiveJobView[] {
+    return this.list.snapshot();
+  }
+
+  /** Calls `listener` with the list of unfinished jobs on every change. */
+  subscribeJobs(listener: (jobs: ActiveJobView[]) => void): () => void {
+    return this.list.subscribe(listener);
+  }
+
+  /** Jobs waiting, the running ones excluded. */
   get queued(): number {
     return this.waiting.length;
   }
 
   /** True while a job runs or waits. */
   get busy(): boolean {
-    return this.running !== null || this.waiting.length > 0;
+    return this.active.size > 0 || this.waiting.length > 0;
   }
 
-  private cancelAll(reason: string): void {
-    const dropped = this.waiting.splice(0);
-    for (const job of dropped) {
-      this.finish(job, 'cancelled', new EaselError('CANCELLED', reason)).catch((e) => this.deps.logger.error('cancelling a job failed', { id: job.id, error: String(e) }));
+  /** Graceful stop: new jobs are refused, the rest cancelled, their rows written before it resolves. */
+  async shutdown(reason = 'The server is shutting down'): Promise<void> {
+    this.closed = true;
+    for (const job of this.waiting.splice(0)) this.track(this.finish(job, 'cancelled', new EaselError('CANCELLED', reason)));
+    const ended = [...this.active.keys()].map((id) => this.whenEnded(id));
+    for (const job of this.active.values()) {
+      job.cancelReason = reason;
+      job.controller.abort(new EaselError('CANCELLED', reason));
     }
-    if (this.running) {
-      this.running.cancelReason = reason;
-      this.running.controller.abort();
+    await Promise.all(ended);
+    await Promise.all([...this.pendingWrites]);
+  }
+
+  // --- the facade's view of the jobs ---
+
+  private countsFor(modelId: string): { running: number; queued: number; pinning: number } {
+    let running = 0;
+    for (const job of this.active.values()) if (job.modelId === modelId) running += 1;
+    const queued = this.waiting.filter((j) => j.modelId === modelId).length;
+    return { running, queued, pinning: pinningJobs(modelId, this.waiting, this.activeOrder()) };
+  }
+
+  private cancelFor(modelId: string, reason: string): void {
+    for (const job of this.waiting.filter((j) => j.modelId === modelId)) {
+      this.waiting.splice(this.waiting.indexOf(job), 1);
+      this.track(this.finish(job, 'cancelled', new EaselError('CANCELLED', reason)));
     }
+    for (const job of this.active.values()) {
+      if (job.modelId !== modelId) continue;
+      job.cancelReason = reason;
+      job.controller.abort(new EaselError('CANCELLED', reason));
+    }
+    this.emitPositions();
+    this.changed();
+  }
+
+  // --- running jobs ---
+
+  private activeOrder() {
+    return [...this.active.values()].map((j) => ({ seq: j.seq, modelId: j.modelId, phase: j.phase === 'running' ? ('running' as const) : ('loading' as const) }));
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active.size < this.parallel) {
+      const job = pickNext(this.waiting, this.activeOrder());
+      if (!job) break;
+      this.waiting.splice(this.waiting.indexOf(job), 1);
+      this.active.set(job.id, job);
+      job.phase = 'loading';
+      this.emitPositions();
+      this.changed();
+      void this.run(job)
+        .catch((error) => this.deps.logger.error('generation bookkeeping failed', { id: job.id, error: String(error) }))
+        .finally(() => {
+          this.active.delete(job.id);
+          this.changed();
+          this.pump();
+          if (!this.busy) this.deps.onDrained?.();
+        });
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    const startedAt = this.clock.now();
+    job.attempts += 1;
+    let lease: Lease;
+    try {
+      lease = await this.acquire(job);
+    } catch (error) {
+      const failure = toEaselError(error, 'LOAD_FAILED');
+      const cancelled = job.controller.signal.aborted || failure.code === 'CANCELLED';
+      await this.finish(job, cancelled ? 'cancelled' : 'failed', cancelled ? new EaselError('CANCELLED', job.cancelReason ?? failure.message) : failure, startedAt);
+      return;
+    }
+    try {
+      job.phase = 'running';
+      this.changed();
+      await this.persist(job.id, { status: 'running', startedAt, attempts: job.attempts, node: this.deps.nodeName?.() ?? null });
+      await this.generate(job, lease, startedAt);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** A lease on the job's model; while the model loads, the job reports `loading` with the load's progress. */
+  private async acquire(job: Job): Promise<Lease> {
+    if (this.deps.models.modelState(job.modelId) !== 'LOADED') {
+      this.emit({ id: job.id, status: 'loading', modelId: job.modelId, step: 0, totalSteps: job.request.steps, etaMs: null });
+      await this.persist(job.id, { status: 'loading' });
+    }
+    const off = this.deps.models.subscribe((status) => {
+      const model = status.models.find((m) => m.modelId === job.modelId);
+      if (model?.state !== 'LOADING') return;
+      const event: JobEvent = { id: job.id, status: 'loading', modelId: job.modelId, step: 0, totalSteps: job.request.steps, etaMs: null };
+      if (model.loadProgress) event.loadProgress = model.loadProgress;
+      this.emit(event);
+    });
+    try {
+      const options: Parameters<ModelCache['acquire']>[1] = { context: job.context, signal: job.controller.signal };
+      if (job.keepAlive) options.keepAlive = job.keepAlive;
+      return await this.deps.models.acquire(job.modelId, options);
+    } finally {
+      off();
+    }
+  }
+
+  private async generate(job: Job, lease: Lease, startedAt: Date): Promise<void> {
+    const totalSteps = job.request.steps;
+    this.emit({ id: job.id, status: 'running', step: 0, totalSteps, etaMs: null });
+    const firstStepAt = performance.now();
+    try {
+      const result = await lease.generate(job.request, {
+        signal: job.controller.signal,
+        onProgress: (progress) => {
+          const elapsed = performance.now() - firstStepAt;
+          const etaMs = progress.step > 0 ? Math.round((elapsed / progress.step) * (progress.totalSteps - progress.step)) : null;
+          const event: JobEvent = { id: job.id, status: 'running', step: progress.step, totalSteps: progress.totalSteps, etaMs };
+          if (progress.previewPngBase64) event.previewPng = `data:image/png;base64,${progress.previewPngBase64}`;
+          this.emit(event);
+        },
+      });
+      const finishedAt = this.clock.now();
+      const durationMs = finishedAt.getTime() - startedAt.getTime();
+      const runMs = Math.round(result.runMs);
+      this.emit({ id: job.id, status: 'done', done: true, imageUrl: this.deps.imageUrl(job.id), seed: job.request.seed, durationMs, runMs });
+      await this.persist(job.id, { status: 'done', durationMs, runMs, imagePath: job.request.outputPath, finishedAt });
+      this.deps.onFinished?.(job.id);
+    } catch (error) {
+      const failure = toEaselError(error, 'GENERATION_FAILED');
+      const cancelled = job.controller.signal.aborted || failure.code === 'CANCELLED';
+      const reason = cancelled ? new EaselError('CANCELLED', job.cancelReason ?? failure.message) : failure;
+      await this.finish(job, cancelled ? 'cancelled' : 'failed', reason, startedAt);
+    }
+  }
+
+  /** The final event first (subscribers must hear of it even if the database can't), then the row. */
+  private async finish(job: Job, status: 'failed' | 'cancelled', error: EaselError, startedAt?: Date): Promise<void> {
+    const finishedAt = this.clock.now();
+    const durationMs = startedAt ? finishedAt.getTime() - startedAt.getTime() : null;
+    this.emit({ id: job.id, status, error: { code: error.code, message: error.message } });
+    await this.persist(job.id, { status, error: error.message, finishedAt, durationMs });
+    this.deps.onFinished?.(job.id);
+  }
+
+  /** Writes a row change, retrying with backoff; a write that never succeeds is logged as a gap, not thrown. */
+  private async persist(id: string, update: GenerationUpdate): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deps.store.update(id, update);
+        return;
+      } catch (error) {
+        if (attempt >= WRITE_RETRIES_MS.length || toEaselError(error).code === 'NOT_FOUND') {
+          this.deps.logger.error('a generation row could not be written; the database misses this change', { id, update, error: String(error) });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, WRITE_RETRIES_MS[attempt]));
+      }
+    }
+  }
+
+  private track(write: Promise<void>): void {
+    const tracked = write.catch((error) => this.deps.logger.error('ending a job failed', { error: String(error) })).finally(() => this.pendingWrites.delete(tracked));
+    this.pendingWrites.add(tracked);
   }
 
   private whenEnded(id: string): Promise<void> {
     return new Promise((resolve) => {
+      if (!this.active.has(id) && !this.waiting.some((j) => j.id === id)) return resolve();
       const off = this.events.subscribe(id, (event) => {
-        if (event.status !== 'queued' && event.status !== 'running') {
+        if (isFinal(event)) {
           off();
           resolve();
         }
@@ -174,67 +452,19 @@ export class GenerationQueue {
     });
   }
 
-  private emitQueued(job: Job): void {
-    const position = this.waiting.indexOf(job) + 1;
-    this.events.emit({ id: job.id, status: 'queued', position, step: 0, totalSteps: job.request.steps, etaMs: null });
+  private emit(event: JobEvent): void {
+    this.events.emit(event);
+    this.list.update(event);
   }
 
-  private async pump(): Promise<void> {
-    while (!this.running && !this.heldByCrash && this.waiting.length > 0) {
-      const job = this.waiting.shift()!;
-      this.running = job;
-      this.waiting.forEach((j) => this.emitQueued(j));
-      try {
-        await this.run(job);
-      } catch (error) {
-        this.deps.logger.error('generation bookkeeping failed', { id: job.id, error: String(error) });
-      } finally {
-        this.running = null;
-      }
-      if (this.waiting.length === 0) this.deps.onDrained?.();
-    }
+  private emitPositions(): void {
+    this.waiting.forEach((job, index) => {
+      this.emit({ id: job.id, status: 'queued', position: index + 1, step: 0, totalSteps: job.request.steps, etaMs: null });
+    });
   }
 
-  private async run(job: Job): Promise<void> {
-    const pipeline = this.deps.pipeline();
-    if (!pipeline || pipeline.epoch !== job.epoch) {
-      await this.finish(job, 'cancelled', new EaselError('CANCELLED', job.cancelReason ?? 'The model was unloaded before the job started'));
-      return;
-    }
-    const startedAt = this.clock.now();
-    await this.deps.store.update(job.id, { status: 'running', startedAt });
-    const totalSteps = job.request.steps;
-    this.events.emit({ id: job.id, status: 'running', step: 0, totalSteps, etaMs: null });
-    const firstStepAt = performance.now();
-    try {
-      const result = await pipeline.runner.generate(job.request, {
-        signal: job.controller.signal,
-        onProgress: (progress) => {
-          const elapsed = performance.now() - firstStepAt;
-          const etaMs = progress.step > 0 ? Math.round((elapsed / progress.step) * (progress.totalSteps - progress.step)) : null;
-          const event: JobEvent = { id: job.id, status: 'running', step: progress.step, totalSteps: progress.totalSteps, etaMs };
-          if (progress.previewPngBase64) event.previewPng = `data:image/png;base64,${progress.previewPngBase64}`;
-          this.events.emit(event);
-        },
-      });
-      const finishedAt = this.clock.now();
-      const durationMs = finishedAt.getTime() - startedAt.getTime();
-      const runMs = Math.round(result.runMs);
-      await this.deps.store.update(job.id, { status: 'done', durationMs, runMs, imagePath: job.request.outputPath, finishedAt });
-      this.events.emit({ id: job.id, status: 'done', done: true, imageUrl: this.deps.imageUrl(job.id), seed: job.request.seed, durationMs, runMs });
-    } catch (error) {
-      const failure = toEaselError(error, 'GENERATION_FAILED');
-      const cancelled = job.controller.signal.aborted || failure.code === 'CANCELLED';
-      if (failure.code === 'RUNNER_CRASHED') this.heldByCrash = true;
-      const reason = cancelled ? new EaselError('CANCELLED', job.cancelReason ?? failure.message) : failure;
-      await this.finish(job, cancelled ? 'cancelled' : 'failed', reason, startedAt);
-    }
-  }
-
-  private async finish(job: Job, status: 'failed' | 'cancelled', error: EaselError, startedAt?: Date): Promise<void> {
-    const finishedAt = this.clock.now();
-    const durationMs = startedAt ? finishedAt.getTime() - startedAt.getTime() : null;
-    await this.deps.store.update(job.id, { status, error: error.message, finishedAt, durationMs });
-    this.events.emit({ id: job.id, status, error: { code: error.code, message: error.message } });
+  private changed(): void {
+    this.list.setOrder([...this.active.values(), ...this.waiting].map((job) => ({ id: job.id, modelId: job.modelId, ownerId: job.ownerId, prompt: job.prompt, createdAt: job.createdAt, totalSteps: job.request.steps })));
+    this.deps.models.jobsChanged();
   }
 }

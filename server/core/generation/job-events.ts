@@ -1,6 +1,9 @@
 // What a generation's subscribers see, and a per-job fan-out of those events.
+import type { LoadProgress } from '../ports.js';
 export type JobEvent =
   | { id: string; status: 'queued'; position: number; step: 0; totalSteps: number; etaMs: null }
+  // The job's model is being loaded (or waits for memory to load it): `loadProgress` as in models.status.
+  | { id: string; status: 'loading'; modelId: string; step: 0; totalSteps: number; etaMs: null; loadProgress?: LoadProgress; waitingFor?: string }
   | { id: string; status: 'running'; step: number; totalSteps: number; etaMs: number | null; previewPng?: string }
   // runMs: milliseconds inside onnxruntime; null only for an image recorded before Easel kept that figure.
   | { id: string; status: 'done'; done: true; imageUrl: string; seed: number; durationMs: number; runMs: number | null }

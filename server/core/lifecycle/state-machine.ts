@@ -1,11 +1,15 @@
-// Owner of the current lifecycle state: applies transitions from the table, appends each to the audit log
+// Owner of one model's lifecycle state: applies transitions from the table, has each recorded in the audit log
 // before it becomes visible, and tells subscribers. Callers serialize access through the CommandQueue.
 import { transition, type ModelState, type TransitionReason } from './transitions.js';
-import type { Actor, AuditLog, Clock, Device, LoadProgress, Logger, TransitionRecord } from '../ports.js';
+import type { AuditWriter } from './audit-writer.js';
+import type { Actor, Clock, Device, LoadProgress, Logger, TransitionRecord } from '../ports.js';
+
+/** Transitions that record something that already happened: they can't be refused when the log fails. */
+const FACTS: ReadonlySet<TransitionReason> = new Set(['LOAD_COMPLETED', 'LOAD_CANCELLED', 'LOAD_FAILED', 'UNLOAD_COMPLETED', 'UNLOAD_FAILED', 'RUNNER_CRASHED']);
 
 export interface ModelStatus {
   state: ModelState;
-  modelId: string | null;
+  modelId: string;
   /** The execution provider in use while a model is loaded, else null. */
   device: Device | null;
   since: Date;
@@ -20,7 +24,6 @@ export interface TransitionContext {
 }
 
 export interface TransitionChange {
-  modelId?: string | null;
   device?: Device | null;
   error?: string | null;
   details?: Record<string, unknown> | null;
@@ -31,11 +34,12 @@ export class StateMachine {
   private readonly listeners = new Set<(status: ModelStatus) => void>();
 
   constructor(
-    private readonly audit: AuditLog,
+    readonly modelId: string,
+    private readonly audit: AuditWriter,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.status = { state: 'IDLE', modelId: null, device: null, since: clock.now() };
+    this.status = { state: 'IDLE', modelId, device: null, since: clock.now() };
   }
 
   snapshot(): ModelStatus {
@@ -53,21 +57,21 @@ export class StateMachine {
 
   /** Puts back a state found in the audit log at start-up, without recording anything. */
   restore(record: TransitionRecord): void {
-    this.status = { state: record.to, modelId: record.modelId, device: null, since: record.at };
+    this.status = { state: record.to, modelId: this.modelId, device: null, since: record.at };
   }
 
   /**
    * Applies `reason` or throws ILLEGAL_TRANSITION leaving everything as it was. The audit row is written
-   * first: a crash can lose a visible state change, never a recorded one.
+   * first: a crash can lose a visible state change, never a recorded one. A requested transition whose row
+   * can't be written is refused (INTERNAL); a fact's row is kept and retried (see audit-writer.ts).
    */
   async apply(reason: TransitionReason, context: TransitionContext, change: TransitionChange = {}): Promise<TransitionRecord> {
     const from = this.status;
     const to = transition(from.state, reason);
     const at = this.clock.now();
-    const modelId = change.modelId !== undefined ? change.modelId : from.modelId;
     const record: TransitionRecord = {
       at,
-      modelId,
+      modelId: this.modelId,
       from: from.state,
       to,
       reason,
@@ -77,15 +81,11 @@ export class StateMachine {
       error: change.error ?? null,
       details: change.details ?? null,
     };
-    try {
-      await this.audit.append(record);
-    } catch (cause) {
-      // The state still follows reality (a runner that died is dead); the gap is logged loudly.
-      this.logger.error('audit log append failed', { reason, from: from.state, to, cause: String(cause) });
-    }
+    if (FACTS.has(reason)) await this.audit.recordFact(record);
+    else await this.audit.record(record);
     const next: ModelStatus = {
       state: to,
-      modelId: to === 'IDLE' ? null : modelId,
+      modelId: this.modelId,
       device: to === 'LOADED' ? (change.device ?? null) : null,
       since: at,
     };

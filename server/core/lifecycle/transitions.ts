@@ -7,12 +7,13 @@ export { MODEL_STATES, TRANSITION_REASONS, type ModelState, type TransitionReaso
 /**
  * TRANSITIONS[from][reason] = to. Anything not listed is illegal.
  * RUNNER_CRASHED (LOADED → ERROR) extends the seed table: a runner that dies while
- * holding a model must leave a trace and a state that admits a new load.
+ * holding a model must leave a trace and a state that admits a new load. EVICTED (room was needed for another
+ * model) and KEEP_ALIVE_EXPIRED are unloads the model cache starts on its own.
  */
 export const TRANSITIONS: Readonly<Record<ModelState, Readonly<Partial<Record<TransitionReason, ModelState>>>>> = {
   IDLE: { LOAD_REQUESTED: 'LOADING' },
   LOADING: { LOAD_COMPLETED: 'LOADED', LOAD_CANCELLED: 'IDLE', LOAD_FAILED: 'ERROR', RECOVERED_AFTER_RESTART: 'IDLE' },
-  LOADED: { UNLOAD_REQUESTED: 'UNLOADING', RUNNER_CRASHED: 'ERROR', RECOVERED_AFTER_RESTART: 'IDLE' },
+  LOADED: { UNLOAD_REQUESTED: 'UNLOADING', EVICTED: 'UNLOADING', KEEP_ALIVE_EXPIRED: 'UNLOADING', RUNNER_CRASHED: 'ERROR', RECOVERED_AFTER_RESTART: 'IDLE' },
   UNLOADING: { UNLOAD_COMPLETED: 'IDLE', UNLOAD_FAILED: 'ERROR', RECOVERED_AFTER_RESTART: 'IDLE' },
   ERROR: { RESET_FROM_ERROR: 'IDLE', LOAD_REQUESTED: 'LOADING', RECOVERED_AFTER_RESTART: 'IDLE' },
 };

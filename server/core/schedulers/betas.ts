@@ -54,7 +54,7 @@ function computeBetas(config: BetaConfig, schedulerName: string): Float32Array {
       return cosineBetas(n);
     default:
       throw new EaselError(
-        'INVALID_INPUT',
+        'INVALID_MODEL',
         `scheduler_config.json beta_schedule "${config.beta_schedule}" is not supported by ${schedulerName}; use linear, scaled_linear or squaredcos_cap_v2`,
       );
   }

@@ -56,10 +56,10 @@ export class DpmSolverMultistepScheduler extends ExponentialIntegratorScheduler 
     this.spacing = requireOneOf(c.timestep_spacing, TIMESTEP_SPACINGS, 'timestep_spacing', NAME);
     requireOneOf(c.final_sigmas_type, ['zero', 'sigma_min'], 'final_sigmas_type', NAME);
     if (![1, 2, 3].includes(c.solver_order) || (c.solver_order === 3 && this.algorithm === 'sde-dpmsolver')) {
-      throw new EaselError('INVALID_INPUT', `${NAME}: solver_order ${c.solver_order} is not supported with algorithm_type ${this.algorithm}`);
+      throw new EaselError('INVALID_MODEL', `${NAME}: solver_order ${c.solver_order} is not supported with algorithm_type ${this.algorithm}`);
     }
     if (c.final_sigmas_type === 'zero' && (this.algorithm === 'dpmsolver' || this.algorithm === 'sde-dpmsolver')) {
-      throw new EaselError('INVALID_INPUT', `${NAME}: final_sigmas_type "zero" needs algorithm_type dpmsolver++ or sde-dpmsolver++`);
+      throw new EaselError('INVALID_MODEL', `${NAME}: final_sigmas_type "zero" needs algorithm_type dpmsolver++ or sde-dpmsolver++`);
     }
     this.alphasCumprod = computeAlphasCumprod(c, NAME, true);
     this.threshold = configuredThreshold(c, options);

@@ -69,7 +69,7 @@ export class DpmSolverSinglestepScheduler extends ExponentialIntegratorScheduler
     requireOneOf(c.final_sigmas_type, ['zero', 'sigma_min'], 'final_sigmas_type', NAME);
     requireSolverOrder(c.solver_order, NAME);
     if (c.final_sigmas_type === 'zero' && this.algorithm === 'dpmsolver') {
-      throw new EaselError('INVALID_INPUT', `${NAME}: final_sigmas_type "zero" needs algorithm_type dpmsolver++ or sde-dpmsolver++`);
+      throw new EaselError('INVALID_MODEL', `${NAME}: final_sigmas_type "zero" needs algorithm_type dpmsolver++ or sde-dpmsolver++`);
     }
     this.alphasCumprod = computeAlphasCumprod({ ...c, rescale_betas_zero_snr: false }, NAME);
     this.threshold = configuredThreshold(c, options);

@@ -26,7 +26,7 @@ export const MULTISTEP_DEFAULTS = {
 export const MULTISTEP_SPACING_DEFAULTS = { timestep_spacing: 'linspace', steps_offset: 0 };
 
 export function requireSolverOrder(order: number, schedulerName: string): void {
-  if (![1, 2, 3].includes(order)) throw new EaselError('INVALID_INPUT', `${schedulerName}: solver_order must be 1, 2 or 3, got ${order}`);
+  if (![1, 2, 3].includes(order)) throw new EaselError('INVALID_MODEL', `${schedulerName}: solver_order must be 1, 2 or 3, got ${order}`);
 }
 
 export interface AlphaSigma {

@@ -7,6 +7,8 @@ import { integerTimesteps, TIMESTEP_SPACINGS } from './spacing.js';
 import type { Scheduler, StepResult } from './types.js';
 
 const NAME = 'PNDMScheduler';
+/** Grid points the Runge–Kutta warm-up needs (diffusers' pndm_order). */
+const PNDM_ORDER = 4;
 const DEFAULTS = {
   ...BETA_DEFAULTS,
   skip_prk_steps: false,
@@ -45,8 +47,10 @@ export class PndmScheduler implements Scheduler {
     const c = this.config;
     const ascending = integerTimesteps(this.spacing, c.num_train_timesteps, n, c.steps_offset).reverse();
     this.numInferenceSteps = n;
-    if (c.skip_prk_steps) {
-      const plms = [...ascending.slice(0, -1), ascending[ascending.length - 2]!, ascending[ascending.length - 1]!].reverse();
+    // diffusers' Runge–Kutta warm-up spans the last four grid points; below four steps its numpy arrays don't even
+    // broadcast (it raises), so short schedules take the PLMS grid instead.
+    if (c.skip_prk_steps || n < PNDM_ORDER) {
+      const plms = [...ascending.slice(0, -1), ...ascending.slice(-2, -1), ...ascending.slice(-1)].reverse();
       this.prkCount = 0;
       this.timesteps = plms;
     } else {

@@ -1,5 +1,6 @@
 // Reads the few tokenizer_config.json fields the CLIP tokenizer honours (pad and unknown tokens).
 import { EaselError } from '../errors.js';
+import { parsePythonJson } from '../python-json.js';
 
 export interface TokenizerConfigChoices {
   padToken?: string;
@@ -21,7 +22,7 @@ export function readTokenizerConfig(config: string | Record<string, unknown>): T
   let parsed: unknown = config;
   if (typeof config === 'string') {
     try {
-      parsed = JSON.parse(config);
+      parsed = parsePythonJson(config);
     } catch (cause) {
       throw new EaselError('INVALID_MODEL', 'tokenizer/tokenizer_config.json is not valid JSON', { cause });
     }

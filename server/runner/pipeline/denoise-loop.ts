@@ -18,6 +18,8 @@ export interface DenoiseJob {
   latentDims: readonly [number, number, number, number];
   /** encoder_hidden_states: [negative; prompt] when guiding, else [prompt]. */
   hidden: Tensor;
+  /** Further UNet inputs that stay the same every step (SDXL's text_embeds and time_ids). */
+  added?: Record<string, Tensor>;
   guidance: number;
   clock: RunClock;
   /** Called after every step (1-based) with the new latents and the step's x₀ prediction when the sampler gives one;
@@ -42,6 +44,7 @@ export async function denoise(job: DenoiseJob): Promise<Float32Array> {
       sample: sample.tensorFor(scheduler.scaleModelInput(latents, t)),
       timestep: timestep.tensor,
       encoder_hidden_states: job.hidden,
+      ...job.added,
     };
     const out = await clock.run(job.unet, feeds, 'unet');
     const prediction = readFloats(out.out_sample, 'unet');

@@ -10,10 +10,11 @@ import { usesGuidance } from './guidance.js';
 import { writeImagePng } from './image-codec.js';
 import { startingPoint } from './initial-latents.js';
 import type { LoadedPipeline } from './loaded-pipeline.js';
+import { pngParameters } from './png-parameters.js';
 import { previewPngBase64 } from './preview.js';
 import { checkGenerationRequest } from './request-check.js';
 import { RunClock } from './run-clock.js';
-import { encodePrompts } from './text-conditioning.js';
+import { conditionOn } from './text-conditioning.js';
 import { decodeLatents } from './vae.js';
 
 export interface GenerationHooks {
@@ -37,8 +38,11 @@ export async function generateImage(pipeline: LoadedPipeline, request: Generatio
   const random = createGaussianRandom(request.seed);
   const scheduler = createScheduler(request.sampler, model.schedulerConfig, { random });
   scheduler.setTimesteps(request.steps);
-  const prompts = usesGuidance(request.guidance) ? [request.negativePrompt, request.prompt] : [request.prompt];
-  const hidden = await encodePrompts(pipeline, prompts, clock);
+  const guided = usesGuidance(request.guidance);
+  const prompts = guided ? [request.negativePrompt, request.prompt] : [request.prompt];
+  // Easel cannot tell an absent negative prompt from an empty one: both take diffusers' "None" path.
+  const zeroFirst = guided && request.negativePrompt === '' && model.forceZerosForEmptyPrompt === true;
+  const conditioning = await conditionOn(pipeline, prompts, { width: request.width, height: request.height, zeroFirst }, clock);
   await stopIfCancelled();
   const start = await startingPoint(pipeline, request, scheduler, random, channels * latentHeight * latentWidth, clock);
 
@@ -49,7 +53,8 @@ export async function generateImage(pipeline: LoadedPipeline, request: Generatio
     timesteps: start.timesteps,
     latents: start.latents,
     latentDims,
-    hidden,
+    hidden: conditioning.hidden,
+    added: conditioning.added,
     guidance: request.guidance,
     clock,
     afterStep: async (step, totalSteps, current, predicted) => {
@@ -63,6 +68,6 @@ export async function generateImage(pipeline: LoadedPipeline, request: Generatio
   });
 
   const image = await decodeLatents(pipeline, latents, latentHeight, latentWidth, clock);
-  await writeImagePng(request.outputPath, image.chw, image.width, image.height);
+  await writeImagePng(request.outputPath, image.chw, image.width, image.height, pngParameters(request));
   return { outputPath: request.outputPath, runMs: clock.runMs, totalMs: performance.now() - started };
 }

@@ -1,9 +1,12 @@
 // Pixels in and out of the pipeline: a VAE output as PNG rows and the output file, and an initial image (read with
 // sharp) as the VAE input.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp from 'sharp';
+import { addPngText } from '../../../client/png-text.js';
 import { EaselError } from '../../core/errors.js';
+import { PARTIAL_IMAGE_SUFFIX } from '../../storage/partial-image.js';
 import { encodePng, type RowWriter } from './png-encoder.js';
 
 /**
@@ -24,11 +27,22 @@ export function chwRows(chw: Float32Array, width: number, height: number): RowWr
   };
 }
 
-/** Writes a VAE output [3 × height × width] in [-1, 1] as a PNG file, creating its folder. */
-export async function writeImagePng(path: string, chw: Float32Array, width: number, height: number): Promise<void> {
-  const png = encodePng(width, height, chwRows(chw, width, height));
+/**
+ * Writes a VAE output [3 × height × width] in [-1, 1] as a PNG file (with text chunks), creating its folder. The bytes go to a
+ * temporary name in the same folder, renamed once complete: a full disk or a crash never leaves a partial file
+ * under the final name.
+ */
+export async function writeImagePng(path: string, chw: Float32Array, width: number, height: number, text: Readonly<Record<string, string>> = {}): Promise<void> {
+  const png = addPngText(encodePng(width, height, chwRows(chw, width, height)), text);
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, png);
+  const temporary = `${path}.${randomUUID()}${PARTIAL_IMAGE_SUFFIX}`;
+  try {
+    await writeFile(temporary, png);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 /**

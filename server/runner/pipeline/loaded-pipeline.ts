@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { EaselError } from '../../core/errors.js';
+import { parsePythonJson } from '../../core/python-json.js';
 import type { LoadedModel, ModelPart } from '../../core/ports.js';
 import { ClipTokenizer } from '../../core/tokenizer/index.js';
 import { readPipelineIo, type PipelineIo } from './pipeline-io.js';
@@ -12,6 +13,9 @@ import { latentRgbMap, type LatentRgbMap } from './preview.js';
 export interface LoadedPipeline {
   model: LoadedModel;
   textEncoder: InferenceSession;
+  /** SDXL's second encoder and its tokenizer (CLIP too, with its own pad token). */
+  textEncoder2: InferenceSession | undefined;
+  tokenizer2: ClipTokenizer | undefined;
   unet: InferenceSession;
   vaeDecoder: InferenceSession;
   vaeEncoder: InferenceSession | undefined;
@@ -44,25 +48,34 @@ export interface PipelineFiles {
   merges: string;
   tokenizerConfig: string | undefined;
   vaeConfig: string | undefined;
+  /** tokenizer_2's files, in the SDXL layout. */
+  tokenizer2?: { vocab: string; merges: string; config: string | undefined };
 }
 
 /** model-folder.ts has already checked that these files exist and that the configs parse. */
 export async function readPipelineFiles(modelPath: string): Promise<PipelineFiles> {
-  const [vocab, merges, tokenizerConfig, vaeConfig] = await Promise.all([
+  const [vocab, merges, tokenizerConfig, vaeConfig, vocab2, merges2, config2] = await Promise.all([
     readText(modelPath, 'tokenizer/vocab.json', true),
     readText(modelPath, 'tokenizer/merges.txt', true),
     readText(modelPath, 'tokenizer/tokenizer_config.json', false),
     readText(modelPath, 'vae_decoder/config.json', false),
+    readText(modelPath, 'tokenizer_2/vocab.json', false),
+    readText(modelPath, 'tokenizer_2/merges.txt', false),
+    readText(modelPath, 'tokenizer_2/tokenizer_config.json', false),
   ]);
-  return { vocab, merges, tokenizerConfig, vaeConfig };
+  const files: PipelineFiles = { vocab, merges, tokenizerConfig, vaeConfig };
+  if (vocab2 !== undefined && merges2 !== undefined) files.tokenizer2 = { vocab: vocab2, merges: merges2, config: config2 };
+  return files;
 }
 
 export function preparePipeline(files: PipelineFiles, sessions: ReadonlyMap<ModelPart, InferenceSession>, model: LoadedModel): LoadedPipeline {
   const tokenizer = ClipTokenizer.fromFiles(files.vocab, files.merges, files.tokenizerConfig);
-  const vaeConfig = files.vaeConfig === undefined ? undefined : (JSON.parse(files.vaeConfig) as Record<string, unknown>);
+  const vaeConfig = files.vaeConfig === undefined ? undefined : (parsePythonJson(files.vaeConfig) as Record<string, unknown>);
   return {
     model,
     textEncoder: session(sessions, 'text_encoder'),
+    textEncoder2: sessions.get('text_encoder_2'),
+    tokenizer2: files.tokenizer2 && ClipTokenizer.fromFiles(files.tokenizer2.vocab, files.tokenizer2.merges, files.tokenizer2.config),
     unet: session(sessions, 'unet'),
     vaeDecoder: session(sessions, 'vae_decoder'),
     vaeEncoder: sessions.get('vae_encoder'),

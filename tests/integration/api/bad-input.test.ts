@@ -46,7 +46,7 @@ describe('bad input', () => {
       easel.client.history.transitions.query({ limit: 500 }),
       easel.client.models.status.query(),
     ]);
-    return { models: JSON.stringify(models), audit: JSON.stringify(audit.items), state: `${status.state}:${status.modelId}` };
+    return { models: JSON.stringify(models), audit: JSON.stringify(audit.items), state: status.models.map((m) => `${m.modelId}:${m.state}`).join(',') };
   }
 
   /** Runs `call`, expects a TRPCClientError with `code`, and checks nothing changed. */
@@ -116,6 +116,12 @@ describe('bad input', () => {
   it('refuses to load an unknown id', () =>
     expectRefused(() => easel.client.models.load.mutate({ id: 'ghost' }), 'NOT_FOUND', /No model with id "ghost"/));
 
+  it.each(['5 minutes', -2, 1e12])('refuses a malformed keep-alive (%s)', (keepAlive) =>
+    expectRefused(() => easel.client.models.load.mutate({ id: 'tiny', keepAlive }), 'INVALID_INPUT', /keepAlive/));
+
+  it('refuses to generate with an unknown model', () =>
+    expectRefused(() => easel.client.generate.start.mutate({ prompt: 'a fox', model: 'ghost' }), 'NOT_FOUND', /No model with id "ghost"/));
+
   it('refuses a history page size out of bounds', () =>
     expectRefused(() => easel.client.history.transitions.query({ limit: 100_000 }), 'INVALID_INPUT', /limit/));
 
@@ -152,23 +158,23 @@ describe('bad input', () => {
     await expectRefused(() => easel.client.models.remove.mutate({ id: 'tiny' }), 'MODEL_IN_USE', /unload it first/);
   });
 
-  it('refuses a load while the model is unloading', async () => {
-    expect((await easel.client.models.status.query()).state).toBe('LOADED');
+  it('holds a load sent while the model is unloading until the unload ends, then loads it again', async () => {
+    expect((await easel.client.models.status.query()).models.map((m) => `${m.modelId}:${m.state}`)).toEqual(['tiny:LOADED']);
     // One HTTP batch: the unload is queued first, so the load meets UNLOADING.
     const batch = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: easel.trpcUrl, transformer: superjson })] });
     const [unload, load] = await Promise.allSettled([batch.models.unload.mutate(), batch.models.load.mutate({ id: 'tiny' })]);
     expect(unload.status).toBe('fulfilled');
-    expect(load.status).toBe('rejected');
-    const error = (load as PromiseRejectedResult).reason as TRPCClientError<AppRouter>;
-    expect((error.data as { easelCode?: string }).easelCode).toBe('ILLEGAL_TRANSITION');
-    expect(error.message).toMatch(/UNLOADING/);
-    const { items } = await easel.client.history.transitions.query({ limit: 2 });
-    expect(items.map((r) => r.reason)).toEqual(['UNLOAD_COMPLETED', 'UNLOAD_REQUESTED']);
+    expect(load.status).toBe('fulfilled');
+    const loaded = (load as PromiseFulfilledResult<Awaited<ReturnType<typeof batch.models.load.mutate>>>).value;
+    expect(loaded.models.map((m) => `${m.modelId}:${m.state}`)).toEqual(['tiny:LOADED']);
+    const { items } = await easel.client.history.transitions.query({ limit: 4 });
+    expect(items.map((r) => r.reason)).toEqual(['LOAD_COMPLETED', 'LOAD_REQUESTED', 'UNLOAD_COMPLETED', 'UNLOAD_REQUESTED']);
+    await easel.client.models.unload.mutate();
   });
 
   it('keeps serving after all of it', async () => {
     const loaded = await easel.client.models.load.mutate({ id: 'tiny' });
-    expect(loaded.state).toBe('LOADED');
+    expect(loaded.models.map((m) => `${m.modelId}:${m.state}`)).toEqual(['tiny:LOADED']);
     await easel.client.models.unload.mutate();
     expect((await easel.client.models.list.query()).map((m) => m.id)).toEqual(['tiny']);
   });

@@ -2,6 +2,7 @@
 // start, a full load/unload cycle with its audit rows, and the status stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childPids, makeDataDir, processExists, removeDataDir, startEaselServer, type EaselProcess } from '../../helpers/easel-server.js';
+import { stateOf } from '../../helpers/scenario.js';
 
 describe('GPU server lifecycle', () => {
   let dataDir: string;
@@ -20,7 +21,7 @@ describe('GPU server lifecycle', () => {
   it('serves /healthz', async () => {
     const response = await fetch(`${easel.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ ok: true, state: 'IDLE' });
+    expect(await response.json()).toEqual({ ok: true, models: [] });
   });
 
   it('registers the demo model on first start', async () => {
@@ -37,22 +38,28 @@ describe('GPU server lifecycle', () => {
     const progressParts: string[] = [];
     const subscription = easel.client.models.onStatus.subscribe(undefined, {
       onData(status) {
-        if (seen.at(-1) !== status.state) seen.push(status.state);
-        if (status.loadProgress && progressParts.at(-1) !== status.loadProgress.part) progressParts.push(status.loadProgress.part);
+        const demo = status.models.find((m) => m.modelId === 'easel-demo');
+        const state = demo?.state ?? 'IDLE';
+        if (seen.at(-1) !== state) seen.push(state);
+        if (demo?.loadProgress && progressParts.at(-1) !== demo.loadProgress.part) progressParts.push(demo.loadProgress.part);
       },
     });
     try {
       await expect.poll(() => seen[0]).toBe('IDLE'); // the snapshot arrives first
       const loaded = await easel.client.models.load.mutate({ id: 'easel-demo' });
-      expect(loaded).toMatchObject({ state: 'LOADED', modelId: 'easel-demo', device: 'cpu' });
+      expect(loaded.models).toMatchObject([{ state: 'LOADED', modelId: 'easel-demo', device: 'cpu', memorySource: 'measured' }]);
+      expect(loaded.models[0]!.memoryBytes).toBeGreaterThan(0);
+      expect(loaded.memoryUsedBytes).toBe(loaded.models[0]!.memoryBytes);
       const status = await easel.client.models.status.query();
-      expect(status.state).toBe('LOADED');
-      expect(status.since).toBeInstanceOf(Date);
+      expect(stateOf(status, 'easel-demo')).toBe('LOADED');
+      expect(status.models[0]!.since).toBeInstanceOf(Date);
+      const health = await fetch(`${easel.url}/healthz`).then((r) => r.json());
+      expect(health).toEqual({ ok: true, models: [{ modelId: 'easel-demo', state: 'LOADED' }] });
       const runners = await childPids(easel.pid);
       expect(runners).toHaveLength(1);
 
       const unloaded = await easel.client.models.unload.mutate();
-      expect(unloaded.state).toBe('IDLE');
+      expect(unloaded.models).toEqual([]);
       expect(processExists(runners[0]!)).toBe(false);
       await expect.poll(() => seen.at(-1)).toBe('IDLE');
       expect(seen).toEqual(['IDLE', 'LOADING', 'LOADED', 'UNLOADING', 'IDLE']);
@@ -74,6 +81,7 @@ describe('GPU server lifecycle', () => {
       expect(row.requestId).toBeTruthy();
       expect(row.durationMs).toBeGreaterThanOrEqual(0);
     }
+    expect(chain[1]!.details).toMatchObject({ memorySource: 'measured', memoryBytes: expect.any(Number), estimatedBytes: expect.any(Number) });
     expect(chain[3]!.details).toMatchObject({ processGone: true });
     expect((chain[3]!.details as { runnerBefore?: { rssBytes: number } }).runnerBefore?.rssBytes).toBeGreaterThan(0);
 
@@ -87,8 +95,8 @@ describe('GPU server lifecycle', () => {
       easel.client.models.load.mutate({ id: 'easel-demo' }),
       easel.client.models.load.mutate({ id: 'easel-demo' }),
     ]);
-    expect(a.state).toBe('LOADED');
-    expect(b.state).toBe('LOADED');
+    expect(stateOf(a, 'easel-demo')).toBe('LOADED');
+    expect(stateOf(b, 'easel-demo')).toBe('LOADED');
     expect(await childPids(easel.pid)).toHaveLength(1);
     const { items } = await easel.client.history.transitions.query({ reason: 'LOAD_REQUESTED', limit: 10 });
     expect(items).toHaveLength(2); // one from the previous test, one now
@@ -99,8 +107,8 @@ describe('GPU server lifecycle', () => {
     const client = easel.client;
     expect((await client.models.list.query()).map((m) => m.id)).toContain('easel-demo');
     await client.models.load.mutate({ id: 'easel-demo' });
-    expect((await client.models.status.query()).state).toBe('LOADED');
-    await client.models.unload.mutate();
+    expect(stateOf(await client.models.status.query(), 'easel-demo')).toBe('LOADED');
+    await client.models.unload.mutate({ id: 'easel-demo' });
 
     const load = client.models.load.mutate({ id: 'easel-demo' }).then(
       () => 'loaded',
@@ -109,7 +117,7 @@ describe('GPU server lifecycle', () => {
     const cancel = await client.models.cancel.mutate();
     expect(cancel.cancelled).toBe(true);
     expect(await load).toBe('CANCELLED');
-    expect((await client.models.status.query()).state).toBe('IDLE');
+    expect((await client.models.status.query()).models).toEqual([]);
     expect(await childPids(easel.pid)).toEqual([]);
 
     const { items } = await client.history.transitions.query({ limit: 500 });

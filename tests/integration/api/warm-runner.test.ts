@@ -25,7 +25,7 @@ describe('warm runner', () => {
     await expect.poll(() => childPids(easel.pid)).toHaveLength(1);
     const [spare] = await childPids(easel.pid);
     const load = easel.client.models.load.mutate({ id: 'slow' });
-    await expect.poll(() => easel.client.models.status.query().then((s) => s.loadProgress?.part), { timeout: 30_000 }).toBe('unet');
+    await expect.poll(() => easel.client.models.status.query().then((s) => s.models.find((m) => m.modelId === 'slow')?.loadProgress?.part), { timeout: 30_000 }).toBe('unet');
     // The slow UNet takes seconds to open: look several times while it does.
     for (let look = 0; look < 5; look++) {
       expect(await childPids(easel.pid)).toEqual([spare]);

@@ -9,7 +9,7 @@ import { json, runCli, startCli, type CliOptions } from './cli-process.js';
 
 const TOKEN = 'cli-test-token';
 
-type Status = { state: string; modelId: string | null; device: string | null };
+type Status = { models: Array<{ modelId: string; state: string; device: string | null; memoryBytes: number; memorySource: string }>; maxLoaded: number };
 type CliFailure = { error: { code: string; message: string; exitCode: number } };
 
 describe('the easel command: models and lifecycle', () => {
@@ -23,8 +23,8 @@ describe('the easel command: models and lifecycle', () => {
     easel = await startEaselServer({ dataDir, token: TOKEN, env: { EASEL_DEMO_MODEL: '0', EASEL_ADMIN_TOKEN: TOKEN } });
     await writeTinyModel(join(easel.modelsDir, 'tiny'));
     await writeTinyModel(join(easel.modelsDir, 'slow'), { slow: true });
-    // The server's origin, without /trpc: the CLI adds it.
-    at = { url: easel.url };
+    // The server's origin, without /trpc: the CLI adds it. Registry and lifecycle commands need the admin token.
+    at = { url: easel.url, env: { EASEL_ADMIN_TOKEN: TOKEN } };
   });
 
   afterAll(async () => {
@@ -98,20 +98,28 @@ describe('the easel command: models and lifecycle', () => {
     // Not a terminal: plain lines, no bar redrawn with carriage returns or escape codes.
     expect(load.stderr).not.toMatch(/[\r\x1b]/);
 
-    expect(json<Status>(await easelCli('status', '--json'))).toMatchObject({ state: 'LOADED', modelId: 'tiny', device: 'cpu' });
-    expect((await easelCli('status')).stdout).toMatch(/state +LOADED\nmodel +tiny/);
+    const status = json<Status>(await easelCli('status', '--json'));
+    expect(status.models).toMatchObject([{ state: 'LOADED', modelId: 'tiny', device: 'cpu', memorySource: 'measured' }]);
+    expect(status.models[0]!.memoryBytes).toBeGreaterThan(0);
+    for (const command of ['status', 'ps']) {
+      const { stdout } = await easelCli(command);
+      expect(stdout, command).toMatch(/^MODEL +STATE +MEMORY +DEVICE +UNTIL +JOBS/);
+      expect(stdout, command).toMatch(/\ntiny +LOADED +.* cpu +.+ 0\/0\n/);
+      expect(stdout, command).toMatch(/of 3 models/);
+    }
 
     const inUse = await easelCli('models', 'remove', 'tiny');
     expect(inUse.code).toBe(4);
     expect(inUse.stderr).toMatch(/tiny/);
 
     const cancel = json<{ cancelled: boolean; status: Status }>(await easelCli('cancel', '--json'));
-    expect(cancel).toMatchObject({ cancelled: false, status: { state: 'LOADED' } });
+    expect(cancel).toMatchObject({ cancelled: false, status: { models: [{ modelId: 'tiny', state: 'LOADED' }] } });
 
     const unload = await easelCli('unload');
     expect(unload.code).toBe(0);
-    expect(unload.stdout).toMatch(/Unloaded tiny; the server is IDLE/);
-    expect(json<Status>(await easelCli('unload', '--json')).state).toBe('IDLE');
+    expect(unload.stdout).toMatch(/Unloaded tiny; 0 model\(s\) resident/);
+    expect(json<Status>(await easelCli('unload', '--json')).models).toEqual([]);
+    expect((await easelCli('ps')).stdout).toMatch(/^No model is loaded\./);
   });
 
   it('exits 8 when a load fails', async () => {
@@ -124,10 +132,10 @@ describe('the easel command: models and lifecycle', () => {
   });
 
   it('shows the transition history with the admin token, and exits 7 without it', async () => {
-    const refused = await easelCli('history');
+    const refused = await runCli(['history'], { url: easel.url });
     expect(refused.code).toBe(7);
-    expect(refused.stderr).toMatch(/admin token/);
-    expect((await easelCli('history', '--token', 'wrong')).code).toBe(7);
+    expect(refused.stderr).toMatch(/EASEL_ADMIN_TOKEN/);
+    expect((await runCli(['history', '--token', 'wrong'], { url: easel.url })).code).toBe(7);
 
     const page = json<{ items: Array<{ modelId: string; reason: string; actor: string }>; nextCursor: number | null }>(
       await easelCli('history', '--json', '--token', TOKEN, '--model', 'tiny', '--limit', '3'),
@@ -144,11 +152,11 @@ describe('the easel command: models and lifecycle', () => {
 
   it('watches the status as JSON lines until Ctrl-C, then exits 0', async () => {
     const watch = startCli(['status', '--watch', '--json'], at);
-    await watch.waitFor(/"state":"IDLE"/);
+    await watch.waitFor(/"models":\[\]/);
     watch.child.kill('SIGINT');
     const result = await watch.exited;
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout.split('\n')[0]!)).toMatchObject({ state: 'IDLE', modelId: null });
+    expect(JSON.parse(result.stdout.split('\n')[0]!)).toMatchObject({ models: [], maxLoaded: 3 });
   });
 
   it('cancels a load on Ctrl-C: exits 5, and the server is IDLE with the load cancelled', async () => {
@@ -158,7 +166,7 @@ describe('the easel command: models and lifecycle', () => {
     const result = await load.exited;
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/cancelled/);
-    expect(await easel.client.models.status.query()).toMatchObject({ state: 'IDLE' });
+    expect((await easel.client.models.status.query()).models).toEqual([]);
     const { items } = await easel.client.history.transitions.query({ modelId: 'slow', limit: 1 });
     expect(items[0]).toMatchObject({ reason: 'LOAD_CANCELLED', actor: 'script' });
   });

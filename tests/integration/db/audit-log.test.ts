@@ -33,8 +33,8 @@ describe.each(TEST_DATABASES)('the audit log on $name', (kind) => {
     await db.prisma.stateTransition.deleteMany();
   });
 
-  it('has no last record while empty', async () => {
-    expect(await createAuditLog(db).last()).toBeNull();
+  it('has no last record of any model while empty', async () => {
+    expect(await createAuditLog(db).lastPerModel()).toEqual([]);
   });
 
   it('gives back the newest appended record exactly as it was written', async () => {
@@ -51,19 +51,30 @@ describe.each(TEST_DATABASES)('the audit log on $name', (kind) => {
       details: { rssFreedBytes: 123_456_789, note: 'ok' },
     });
     await log.append(newest);
-    expect(await log.last()).toEqual(newest);
+    expect(await log.lastPerModel()).toEqual([newest]);
+  });
+
+  it('gives back the newest record of each model, oldest first', async () => {
+    const log = createAuditLog(db);
+    const a0 = record(0);
+    const b1 = record(1, { modelId: 'other' });
+    const a2 = record(2, { from: 'LOADING', to: 'LOADED', reason: 'LOAD_COMPLETED', durationMs: 120_000 });
+    const b3 = record(3, { modelId: 'other', from: 'LOADING', to: 'ERROR', reason: 'LOAD_FAILED', error: 'unet/model.onnx is truncated' });
+    const c4 = record(4, { modelId: 'third' });
+    for (const item of [a0, b1, a2, b3, c4]) await log.append(item);
+    expect(await log.lastPerModel()).toEqual([a2, b3, c4]);
   });
 
   it('keeps whole milliseconds of a fractional duration', async () => {
     const log = createAuditLog(db);
     await log.append(record(0, { durationMs: 41.6 }));
-    expect((await log.last())?.durationMs).toBe(42);
+    expect((await log.lastPerModel())[0]?.durationMs).toBe(42);
   });
 
   it('keeps a transition that names no model', async () => {
     const log = createAuditLog(db);
     await log.append(record(0, { modelId: null, from: 'LOADING', to: 'IDLE', reason: 'RECOVERED_AFTER_RESTART', actor: 'system' }));
-    expect((await log.last())?.modelId).toBeNull();
+    expect((await log.lastPerModel()).map((r) => r.modelId)).toEqual([null]);
   });
 
   describe('history', () => {
@@ -89,7 +100,7 @@ describe.each(TEST_DATABASES)('the audit log on $name', (kind) => {
       expect(page.items.map((item) => item.id)).toEqual([...page.items.map((item) => item.id)].sort((a, b) => b - a));
       expect(page.nextCursor).toBeNull();
       const { id: _id, ...newest } = page.items[0]!;
-      expect(newest).toEqual(seeded[5]);
+      expect(newest).toEqual({ ...seeded[5], node: null });
     });
 
     it('filters by model', async () => {
@@ -165,6 +176,6 @@ describe.each(TEST_DATABASES)('the audit log on $name', (kind) => {
     await db.prisma.stateTransition.create({
       data: { at: new Date(T0), from: 'IDLE', to: 'LOADING', reason: 'TELEPORTED', actor: 'ui' },
     });
-    await expect(createAuditLog(db).last()).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('TELEPORTED') });
+    await expect(createAuditLog(db).lastPerModel()).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('TELEPORTED') });
   });
 });

@@ -57,10 +57,11 @@ describe.each(TEST_DATABASES)('the model repository on $name', (kind) => {
       createdAt: new Date('2026-01-02T03:04:05.678Z'),
       lastLoadedAt: null,
       loadCount: 0,
+      memoryBytes: null,
     });
     expect(await repo.get('easel-demo')).toEqual(created);
     expect(await repo.findByPath('/models/easel-demo')).toEqual(created);
-    expect(await repo.find('easel-demo')).toEqual({ id: 'easel-demo', path: '/models/easel-demo' });
+    expect(await repo.find('easel-demo')).toEqual({ id: 'easel-demo', path: '/models/easel-demo', memoryBytes: null });
   });
 
   it('answers null, not an error, for an unknown id or path where the caller asks whether it exists', async () => {
@@ -88,14 +89,17 @@ describe.each(TEST_DATABASES)('the model repository on $name', (kind) => {
     expect((await repo.list()).map((m) => m.id)).toEqual(['c', 'b', 'a']);
   });
 
-  it('records each load: the time and one more in the count', async () => {
+  it('records each load: the time, one more in the count, and the memory measured, kept when a load measured none', async () => {
     const repo = createModelRepository(db);
     await repo.create(model('easel-demo'));
-    await repo.recordLoaded('easel-demo', new Date('2026-02-01T00:00:00Z'));
-    await repo.recordLoaded('easel-demo', new Date('2026-02-02T00:00:00Z'));
+    // 6.5 GiB: past 2^32 bytes.
+    await repo.recordLoaded('easel-demo', new Date('2026-02-01T00:00:00Z'), 6.5 * 1024 ** 3);
+    await repo.recordLoaded('easel-demo', new Date('2026-02-02T00:00:00Z'), null);
     const loaded = await repo.get('easel-demo');
     expect(loaded.loadCount).toBe(2);
     expect(loaded.lastLoadedAt).toEqual(new Date('2026-02-02T00:00:00Z'));
+    expect(loaded.memoryBytes).toBe(6.5 * 1024 ** 3);
+    expect(await repo.find('easel-demo')).toEqual({ id: 'easel-demo', path: '/models/easel-demo', memoryBytes: 6.5 * 1024 ** 3 });
   });
 
   it('removes a model but keeps the audit rows that name it', async () => {
@@ -115,13 +119,13 @@ describe.each(TEST_DATABASES)('the model repository on $name', (kind) => {
     });
     await repo.remove('easel-demo');
     expect(await repo.find('easel-demo')).toBeNull();
-    expect((await createAuditLog(db).last())?.modelId).toBe('easel-demo');
+    expect((await createAuditLog(db).lastPerModel()).map((r) => r.modelId)).toEqual(['easel-demo']);
   });
 
   it.each([
     ['get', (repo: ReturnType<typeof createModelRepository>) => repo.get('ghost')],
     ['remove', (repo: ReturnType<typeof createModelRepository>) => repo.remove('ghost')],
-    ['recordLoaded', (repo: ReturnType<typeof createModelRepository>) => repo.recordLoaded('ghost', new Date())],
+    ['recordLoaded', (repo: ReturnType<typeof createModelRepository>) => repo.recordLoaded('ghost', new Date(), null)],
   ])('answers NOT_FOUND naming the id when %s is asked for an unknown model', async (_name, call) => {
     await expect(call(createModelRepository(db))).rejects.toMatchObject({
       code: 'NOT_FOUND',

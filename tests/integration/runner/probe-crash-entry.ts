@@ -1,4 +1,4 @@
-// Stand-in runner child for process-runner tests: an 'auto' load dies while probing webgpu, a cpu load succeeds.
+// Stand-in runner child for process-runner tests: a webgpu load dies opening its first part, a cpu load succeeds.
 import type { LoadedModel } from '../../../server/core/ports.js';
 import type { ChildMessage, ParentMessage } from '../../../server/runner/protocol.js';
 
@@ -22,9 +22,7 @@ process.on('message', async (message: ParentMessage) => {
   if (message.type === 'dispose') process.exit(0);
   if (message.type !== 'load') return;
   await send({ type: 'progress', progress: { part: 'text_encoder', index: 0, count: 3, fraction: 0 } });
-  if (message.device === 'auto') {
-    await send({ type: 'probe', device: 'cuda', skipped: [] });
-    await send({ type: 'probe', device: 'webgpu', skipped: ['cuda: not installed'] });
+  if (message.device === 'webgpu') {
     // What a native crash inside a GPU provider looks like from the parent.
     process.kill(process.pid, 'SIGKILL');
     return;

@@ -228,9 +228,11 @@ describe('devices', () => {
     expect(error.message).toMatch(/^text_encoder\/model\.onnx could not be opened on cuda: /);
   });
 
-  it('retries on cpu in a fresh process when an auto probe kills the runner', async () => {
+  it('retries on cpu in a fresh process when the GPU that auto chose kills the runner', async () => {
     const entry = fileURLToPath(new URL('./probe-crash-entry.ts', import.meta.url));
-    const runner = createProcessRunnerFactory({ entry }).spawn();
+    // The server's probe passed WebGPU on its one-node model; the real model crashes it.
+    const chooseAutoDevice = () => Promise.resolve({ device: 'webgpu' as const, reason: 'auto chose webgpu; cuda: not installed', skipped: ['cuda: not installed'] });
+    const runner = createProcessRunnerFactory({ entry, chooseAutoDevice }).spawn();
     started.push(runner);
     const firstPid = runner.pid!;
     const exits: RunnerExit[] = [];

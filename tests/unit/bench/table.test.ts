@@ -9,6 +9,13 @@ describe('bench result table', () => {
     expect(meetsTarget(0.4, { op: '>=', limit: 0.5 })).toBe(false);
   });
 
+  it('checks a signed error against a band around zero, inclusive', () => {
+    expect(meetsTarget(-25, { op: 'within', limit: 25 })).toBe(true);
+    expect(meetsTarget(25.1, { op: 'within', limit: 25 })).toBe(false);
+    expect(meetsTarget(-30, { op: 'within', limit: 25 })).toBe(false);
+    expect(formatTarget({ op: 'within', limit: 25 }, '%')).toBe('within ±25 %');
+  });
+
   it('counts a missing or NaN value as a missed target, and has no verdict without a target', () => {
     expect(meetsTarget(null, { op: '<=', limit: 1 })).toBe(false);
     expect(meetsTarget(Number.NaN, { op: '>=', limit: 1 })).toBe(false);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EaselError, isEaselError } from '../../../server/core/errors.js';
 import type { ModelManager } from '../../../server/core/model-manager.js';
 import { chainProblems } from '../../helpers/memory-audit-log.js';
-import { MODEL_PATHS, createScenario, settle } from '../../helpers/scenario.js';
+import { MODEL_PATHS, createScenario, settle, stateOf } from '../../helpers/scenario.js';
 
 type Call = 'load A' | 'load B' | 'unload' | 'cancel';
 
@@ -11,49 +11,58 @@ const ui = { actor: 'ui' } as const;
 function send(manager: ModelManager, call: Call): Promise<string> {
   const outcome =
     call === 'unload'
-      ? manager.unload(ui).then((status) => status.state)
+      ? manager.unload(ui).then((status) => (status.models.some((m) => m.state === 'LOADED') ? 'still loaded' : 'IDLE'))
       : call === 'cancel'
         ? manager.cancel(ui).then((result) => (result.cancelled ? 'cancelled' : 'nothing to cancel'))
-        : manager.load(call.slice(5), ui).then((status) => `${status.state} ${status.modelId}`);
+        : manager.load(call.slice(5), ui).then((status) => `${stateOf(status, call.slice(5))} ${call.slice(5)}`);
   return outcome.catch((error: unknown) => (error instanceof EaselError ? error.code : `not an EaselError: ${String(error)}`));
 }
 
-/** What the calls must come to if each ran to its end before the next, with every load hanging until the end. */
+/**
+ * What the calls must come to if each ran to its end before the next, with every load hanging until the end and
+ * room for every model: a load of another model runs beside the first; unload and cancel stop every load in flight,
+ * in the order the models were first asked for.
+ */
 function sequentially(calls: Call[]) {
   const outcomes: string[] = [];
   const spawns: string[] = [];
   const reasons: string[] = [];
-  let inFlight: { model: string; callers: number[] } | null = null;
-  const stop = (code: string) => {
-    for (const caller of inFlight?.callers ?? []) outcomes[caller] = code;
-    reasons.push('LOAD_CANCELLED');
-    inFlight = null;
+  const inFlight = new Map<string, number[]>();
+  const met: string[] = [];
+  let maxAlive = 0;
+  const stopAll = () => {
+    for (const model of met) {
+      for (const caller of inFlight.get(model) ?? []) outcomes[caller] = 'CANCELLED';
+      if (inFlight.delete(model)) reasons.push(`LOAD_CANCELLED ${model}`);
+    }
   };
   calls.forEach((call, index) => {
     if (call === 'unload') {
-      if (inFlight) stop('CANCELLED');
+      stopAll();
       outcomes[index] = 'IDLE';
     } else if (call === 'cancel') {
-      outcomes[index] = inFlight ? 'cancelled' : 'nothing to cancel';
-      if (inFlight) stop('CANCELLED');
+      outcomes[index] = inFlight.size > 0 ? 'cancelled' : 'nothing to cancel';
+      stopAll();
     } else {
       const model = call.slice(5);
-      if (inFlight?.model === model) {
-        inFlight.callers.push(index);
+      if (!met.includes(model)) met.push(model);
+      const callers = inFlight.get(model);
+      if (callers) {
+        callers.push(index);
         return;
       }
-      if (inFlight) stop('SUPERSEDED');
       spawns.push(model);
-      reasons.push('LOAD_REQUESTED');
-      inFlight = { model, callers: [index] };
+      reasons.push(`LOAD_REQUESTED ${model}`);
+      inFlight.set(model, [index]);
+      maxAlive = Math.max(maxAlive, inFlight.size);
     }
   });
-  const finished = inFlight as { model: string; callers: number[] } | null;
-  if (finished) {
-    for (const caller of finished.callers) outcomes[caller] = `LOADED ${finished.model}`;
-    reasons.push('LOAD_COMPLETED');
+  const loaded = [...inFlight.keys()];
+  for (const model of loaded) {
+    for (const caller of inFlight.get(model)!) outcomes[caller] = `LOADED ${model}`;
+    reasons.push(`LOAD_COMPLETED ${model}`);
   }
-  return { outcomes, spawns, reasons, loaded: finished?.model ?? null };
+  return { outcomes, spawns, reasons, loaded, maxAlive };
 }
 
 function distinctPermutations(items: Call[]): Call[][] {
@@ -84,17 +93,17 @@ describe('Loader, sent calls without waiting as a UI that mounts twice does', ()
     const { manager, runners, audit } = createScenario();
     const outcomes = order.map((call) => send(manager, call));
     await settle();
-    runners.loading()?.complete();
+    for (const runner of runners.runners) if (runner.loading) runner.complete();
     const expected = sequentially(order);
 
     expect(await Promise.all(outcomes)).toEqual(expected.outcomes);
     expect(runners.runners.map((runner) => runner.requests.map((r) => r.modelPath))).toEqual(expected.spawns.map((m) => [MODEL_PATHS[m]]));
-    expect(audit.records.map((r) => r.reason)).toEqual(expected.reasons);
+    expect(audit.records.map((r) => `${r.reason} ${r.modelId}`)).toEqual(expected.reasons);
     expect(chainProblems(audit.records)).toEqual([]);
-    expect(manager.status()).toMatchObject(expected.loaded ? { state: 'LOADED', modelId: expected.loaded } : { state: 'IDLE', modelId: null });
-    expect(runners.alive().map((r) => r.pid)).toEqual(expected.loaded ? [runners.latest().pid] : []);
+    expect(manager.status().models.map((m) => `${m.state} ${m.modelId}`)).toEqual(expected.loaded.map((m) => `LOADED ${m}`).sort());
+    expect(runners.alive().map((r) => r.requests[0]?.modelPath)).toEqual(expected.loaded.map((m) => MODEL_PATHS[m]));
     expect(runners.runners.filter((r) => !r.alive).every((r) => r.ended === 'kill')).toBe(true);
-    expect(runners.maxAlive).toBe(expected.spawns.length > 0 ? 1 : 0);
+    expect(runners.maxAlive).toBe(expected.maxAlive);
   });
 });
 
@@ -108,36 +117,21 @@ describe('Loader', () => {
     const [a, b] = await Promise.all([first, second]);
     expect(runners.runners).toHaveLength(1);
     expect(a).toEqual(b);
-    expect(a).toMatchObject({ state: 'LOADED', modelId: 'A', device: 'cpu' });
-  });
-
-  it('supersedes a load in flight with a load of another model, recording which model superseded it', async () => {
-    const { manager, runners, audit } = createScenario();
-    const a = manager.load('A', ui).catch((error: unknown) => error);
-    const b = manager.load('B', ui);
-    await settle();
-    const [runnerA, runnerB] = runners.runners;
-    expect(runnerA?.ended).toBe('kill');
-    runnerB?.complete();
-    await b;
-    const error = await a;
-    expect(isEaselError(error, 'SUPERSEDED')).toBe(true);
-    expect((error as EaselError).details).toEqual({ modelId: 'A' });
-    const cancelled = audit.records.find((r) => r.reason === 'LOAD_CANCELLED');
-    expect(cancelled).toMatchObject({ modelId: 'A', from: 'LOADING', to: 'IDLE' });
-    expect(cancelled?.error).toBe('The load of "A" was superseded by a load of "B"');
-    expect(cancelled?.details).toMatchObject({ pid: runnerA?.pid, processGone: true, exit: { signal: 'SIGKILL' } });
-    expect(audit.records.map((r) => `${r.reason} ${r.modelId}`)).toEqual(['LOAD_REQUESTED A', 'LOAD_CANCELLED A', 'LOAD_REQUESTED B', 'LOAD_COMPLETED B']);
+    expect(a.models).toMatchObject([{ state: 'LOADED', modelId: 'A', device: 'cpu' }]);
   });
 
   it('cancels a load in flight before unloading, killing its runner', async () => {
     const { manager, runners, audit } = createScenario();
     const load = manager.load('A', ui).catch((error: unknown) => error);
     await settle();
-    expect(await manager.unload(ui)).toMatchObject({ state: 'IDLE', error: 'The load of "A" was cancelled by an unload request' });
-    expect(isEaselError(await load, 'CANCELLED')).toBe(true);
+    expect((await manager.unload(ui, 'A')).models).toEqual([]);
+    const error = await load;
+    expect(isEaselError(error, 'CANCELLED')).toBe(true);
+    expect((error as EaselError).details).toEqual({ modelId: 'A' });
     expect(runners.latest().ended).toBe('kill');
     expect(audit.records.map((r) => r.reason)).toEqual(['LOAD_REQUESTED', 'LOAD_CANCELLED']);
+    expect(audit.records.at(-1)).toMatchObject({ modelId: 'A', error: 'The load of "A" was cancelled by an unload request' });
+    expect(audit.records.at(-1)?.details).toMatchObject({ pid: runners.latest().pid, processGone: true, exit: { signal: 'SIGKILL' } });
   });
 
   it('kills the runner mid-load on cancel and rejects the callers with CANCELLED', async () => {
@@ -146,7 +140,7 @@ describe('Loader', () => {
     await settle();
     runners.latest().progress(0);
     const result = await manager.cancel({ actor: 'script', requestId: 'req-7' });
-    expect(result).toMatchObject({ cancelled: true, status: { state: 'IDLE' } });
+    expect(result).toMatchObject({ cancelled: true, status: { models: [] } });
     const error = await load;
     expect(isEaselError(error, 'CANCELLED')).toBe(true);
     expect((error as Error).message).toBe('The load of "A" was cancelled');
@@ -156,31 +150,34 @@ describe('Loader', () => {
 
   it('answers a cancel with nothing loading by changing nothing', async () => {
     const { manager, audit } = createScenario();
-    expect(await manager.cancel(ui)).toMatchObject({ cancelled: false, status: { state: 'IDLE' } });
+    expect(await manager.cancel(ui)).toMatchObject({ cancelled: false, status: { models: [] } });
     expect(audit.records).toEqual([]);
   });
 
   describe('with a runner whose result is already on its way when it is stopped', () => {
     const late = () => createScenario({ runner: { honourAbort: false } });
 
-    it('discards the late success of a superseded load', async () => {
+    it('discards the late success of a cancelled load, and a new load of the model is not confused by it', async () => {
       const { manager, runners, audit, statuses } = late();
       void manager.load('A', ui).catch(() => undefined);
-      const b = manager.load('B', ui);
       await settle();
-      const [runnerA, runnerB] = runners.runners;
+      await manager.cancel(ui, 'A');
+      const again = manager.load('A', ui);
+      await settle();
+      const [stale, fresh] = runners.runners;
       const recorded = audit.records.length;
       const seen = statuses.length;
-      runnerA?.progress(2);
-      runnerA?.complete();
+      stale?.progress(2);
+      stale?.complete();
       await settle();
-      expect(manager.status()).toMatchObject({ state: 'LOADING', modelId: 'B' });
-      expect(manager.pipeline()).toBeNull();
+      expect(manager.status().models).toMatchObject([{ state: 'LOADING', modelId: 'A' }]);
+      expect(manager.status().models[0]?.loadProgress).toBeUndefined();
+      expect(manager.describe('A')).toBeNull();
       expect(audit.records).toHaveLength(recorded);
       expect(statuses).toHaveLength(seen);
-      runnerB?.complete();
-      expect(await b).toMatchObject({ state: 'LOADED', modelId: 'B' });
-      expect(manager.pipeline()?.runner).toBe(runnerB);
+      fresh?.complete();
+      expect((await again).models).toMatchObject([{ state: 'LOADED', modelId: 'A' }]);
+      expect(audit.records.map((r) => r.reason)).toEqual(['LOAD_REQUESTED', 'LOAD_CANCELLED', 'LOAD_REQUESTED', 'LOAD_COMPLETED']);
     });
 
     it('discards the late failure of a cancelled load', async () => {
@@ -190,7 +187,7 @@ describe('Loader', () => {
       await manager.cancel(ui);
       runners.latest().fail();
       await settle();
-      expect(manager.status().state).toBe('IDLE');
+      expect(manager.status().models).toEqual([]);
       expect(audit.records.map((r) => r.reason)).toEqual(['LOAD_REQUESTED', 'LOAD_CANCELLED']);
     });
   });
@@ -203,7 +200,7 @@ describe('Loader', () => {
     const error = await load;
     expect(isEaselError(error, 'RUNNER_CRASHED')).toBe(true);
     expect((error as Error).message).toContain('Loading "A" failed');
-    expect(manager.status()).toMatchObject({ state: 'ERROR', modelId: 'A' });
+    expect(manager.status().models).toMatchObject([{ state: 'ERROR', modelId: 'A' }]);
     expect(audit.records.map((r) => r.reason)).toEqual(['LOAD_REQUESTED', 'LOAD_FAILED']);
   });
 });

@@ -3,7 +3,7 @@ import { isEaselError } from '../../../server/core/errors.js';
 import type { ModelState } from '../../../server/core/lifecycle/transitions.js';
 import type { TransitionRecord } from '../../../server/core/ports.js';
 import { chainProblems } from '../../helpers/memory-audit-log.js';
-import { createLoadedScenario, createScenario, outcomeOf, settle } from '../../helpers/scenario.js';
+import { createLoadedScenario, createScenario, outcomeOf, settle, stateOf } from '../../helpers/scenario.js';
 
 const ui = { actor: 'ui' } as const;
 
@@ -16,34 +16,35 @@ describe('ModelManager across runner crashes, server restarts and shutdown', () 
     const { manager, runners, audit } = await createLoadedScenario('A');
     runners.latest().crash({ code: null, signal: 'SIGKILL' });
     await settle();
-    expect(manager.status()).toMatchObject({ state: 'ERROR', modelId: 'A', error: 'The runner of "A" stopped unexpectedly (signal SIGKILL)' });
-    expect(manager.pipeline()).toBeNull();
+    expect(manager.status().models).toMatchObject([{ state: 'ERROR', modelId: 'A', error: 'The runner of "A" stopped unexpectedly (signal SIGKILL)' }]);
+    expect(manager.describe('A')).toBeNull();
     expect(audit.records.at(-1)).toMatchObject({ reason: 'RUNNER_CRASHED', actor: 'system', details: { exit: { code: null, signal: 'SIGKILL' } } });
     const load = manager.load('B', ui);
     await settle();
     runners.latest().complete();
-    expect(await load).toMatchObject({ state: 'LOADED', modelId: 'B' });
+    expect(stateOf(await load, 'B')).toBe('LOADED');
     expect(chainProblems(audit.records)).toEqual([]);
   });
 
-  it('ignores the exit of a runner that a command already queued is replacing', async () => {
-    const { manager, runners, audit } = await createLoadedScenario('A');
+  it('ignores the exit of a runner that a command already queued is evicting', async () => {
+    const { manager, runners, audit } = await createLoadedScenario('A', { budget: { maxLoaded: 1 } });
     const first = runners.latest();
     const load = manager.load('B', ui);
     first.crash({ code: 1, signal: null });
     await settle();
     runners.latest().complete();
-    expect(await load).toMatchObject({ state: 'LOADED', modelId: 'B' });
+    expect((await load).models).toMatchObject([{ state: 'LOADED', modelId: 'B' }]);
     await settle();
-    expect(manager.status()).toMatchObject({ state: 'LOADED', modelId: 'B' });
+    expect(manager.status().models).toMatchObject([{ state: 'LOADED', modelId: 'B' }]);
     expect(audit.records.map((r) => r.reason)).not.toContain('RUNNER_CRASHED');
+    expect(audit.records.map((r) => r.reason)).toContain('EVICTED');
     expect(audit.records.find((r) => r.reason === 'UNLOAD_COMPLETED')?.details).toMatchObject({ exit: { code: 1 }, processGone: true });
   });
 
   it('unloads the model on shutdown, as the system', async () => {
     const { manager, runners, audit } = await createLoadedScenario('A');
     await manager.shutdown();
-    expect(manager.status().state).toBe('IDLE');
+    expect(manager.status().models).toEqual([]);
     expect(runners.latest().ended).toBe('stop');
     expect(audit.records.slice(-2).map((r) => [r.reason, r.actor])).toEqual([
       ['UNLOAD_REQUESTED', 'system'],
@@ -63,7 +64,7 @@ describe('ModelManager across runner crashes, server restarts and shutdown', () 
 
   it('waits on shutdown for an unload already under way', async () => {
     const { manager, runners } = await createLoadedScenario('A', { runner: { stop: 'hold' } });
-    const unload = manager.unload(ui);
+    const unload = manager.unload(ui, 'A');
     await settle();
     let finished = false;
     const shutdown = manager.shutdown().then(() => {
@@ -73,7 +74,7 @@ describe('ModelManager across runner crashes, server restarts and shutdown', () 
     expect(finished).toBe(false);
     runners.latest().finishStop();
     await Promise.all([unload, shutdown]);
-    expect(manager.status().state).toBe('IDLE');
+    expect(manager.status().models).toEqual([]);
   });
 
   describe('start(), after a crash of the server', () => {
@@ -96,11 +97,11 @@ describe('ModelManager across runner crashes, server restarts and shutdown', () 
           error: null,
           details: null,
         });
-        expect(manager.status()).toMatchObject({ state: 'IDLE', modelId: null });
+        expect(manager.status().models).toEqual([]);
         const load = manager.load('A', ui);
         await settle();
         runners.latest().complete();
-        expect(await load).toMatchObject({ state: 'LOADED', modelId: 'A' });
+        expect((await load).models).toMatchObject([{ state: 'LOADED', modelId: 'A' }]);
       },
     );
 
@@ -111,7 +112,7 @@ describe('ModelManager across runner crashes, server restarts and shutdown', () 
       const clean = createScenario({ history: [{ ...leftBehind('IDLE', new Date(0)), from: 'LOADING', reason: 'LOAD_CANCELLED' }] });
       await clean.manager.start();
       expect(clean.audit.records).toHaveLength(1);
-      expect(clean.manager.status().state).toBe('IDLE');
+      expect(clean.manager.status().models).toEqual([]);
     });
   });
 });

@@ -30,7 +30,7 @@ const [sqlite, postgres] = PROVIDER_LAYOUTS.map((layout) => shapeOf(readFileSync
 
 describe('the SQLite and PostgreSQL schemas', () => {
   it('declare the models Easel stores', () => {
-    expect(Object.keys(sqlite!).sort()).toEqual(['Generation', 'Model', 'StateTransition']);
+    expect(Object.keys(sqlite!).sort()).toEqual(['Generation', 'Model', 'Node', 'StateTransition']);
   });
 
   it('declare the same models with the same fields, types, defaults and indexes', () => {

@@ -33,7 +33,13 @@ describe('readModelFolder', () => {
     const folder = await readModelFolder(dir);
     expect(folder.parts).toEqual(['text_encoder', 'unet', 'vae_decoder', 'vae_encoder']);
     expect(folder.files.unet).toBe(join(dir, 'unet', 'model.onnx'));
-    expect(folder.config).toEqual({ ...TINY_MODEL, hasVaeEncoder: true, schedulerConfig: SD15_SCHEDULER_CONFIG });
+    expect(folder.config).toEqual({
+      ...TINY_MODEL,
+      hasVaeEncoder: true,
+      schedulerConfig: SD15_SCHEDULER_CONFIG,
+      predictionType: 'epsilon',
+      samplingDefaults: { sources: [] },
+    });
   });
 
   it('treats the VAE encoder as optional', async () => {

@@ -44,8 +44,24 @@ describe('checkTensorContract', () => {
   });
 
   it('names extra inputs the pipeline cannot feed', () => {
-    const inputs = [...UNET_INPUTS, tensor('text_embeds', 'float32'), tensor('time_ids', 'float32')];
-    expect(contractError('unet', inputs, UNET_OUTPUTS).message).toMatch(/unet has inputs the pipeline cannot feed: text_embeds, time_ids/);
+    const inputs = [...UNET_INPUTS, tensor('timestep_cond', 'float32', [1, 256])];
+    expect(contractError('unet', inputs, UNET_OUTPUTS).message).toMatch(
+      /unet has inputs the pipeline cannot feed: timestep_cond \(expected sample, timestep, encoder_hidden_states, and in the SDXL layout text_embeds, time_ids\)/,
+    );
+  });
+
+  it("accepts the SDXL UNet's added conditioning inputs and checks their dtypes", () => {
+    const inputs = [...UNET_INPUTS, tensor('text_embeds', 'float16', [2, 1280]), tensor('time_ids', 'float16', [2, 6])];
+    expect(checkTensorContract('unet', inputs, UNET_OUTPUTS).inputs.map((i) => i.name)).toContain('time_ids');
+    const wrong = [...UNET_INPUTS, tensor('text_embeds', 'int64', [2, 1280])];
+    expect(contractError('unet', wrong, UNET_OUTPUTS).message).toMatch(/unet input 'text_embeds' is int64/);
+  });
+
+  it("requires text_embeds from SDXL's second text encoder", () => {
+    const ids = [tensor('input_ids', 'int64', [1, 77])];
+    expect(contractError('text_encoder_2', ids, [tensor('last_hidden_state', 'float32')]).message).toMatch(
+      /text_encoder_2 has no output 'text_embeds'/,
+    );
   });
 
   it('names a missing input and what was found instead', () => {

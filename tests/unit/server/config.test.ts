@@ -46,6 +46,25 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the tokens and the allowed hosts and origins', () => {
+    const config = loadConfig({ EASEL_USER_TOKEN: 'u', EASEL_ALLOWED_HOSTS: 'Easel.lan, box:8080', EASEL_ALLOWED_ORIGINS: 'https://tools.example/' });
+    expect(config).toMatchObject({ userToken: 'u', allowedHosts: ['easel.lan', 'box:8080'], allowedOrigins: ['https://tools.example'] });
+  });
+
+  it('refuses a non-loopback address without a token, naming the variables', () => {
+    expect(() => loadConfig({ EASEL_HOST: '0.0.0.0' })).toThrow(/EASEL_HOST=0\.0\.0\.0.*EASEL_ADMIN_TOKEN.*EASEL_USER_TOKEN/);
+    expect(() => loadConfig({ EASEL_HOST: '192.168.1.5' })).toThrow(/EASEL_ADMIN_TOKEN/);
+    expect(loadConfig({ EASEL_HOST: '0.0.0.0', EASEL_USER_TOKEN: 'u' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ EASEL_HOST: 'localhost' }).host).toBe('localhost');
+  });
+
+  it('reads the hub to pull from and its token', () => {
+    expect(loadConfig({})).toMatchObject({ hubUrl: 'https://huggingface.co', hubToken: null });
+    expect(loadConfig({ EASEL_HUB_URL: 'http://127.0.0.1:8080/', HF_TOKEN: 'hf_abc' })).toMatchObject({ hubUrl: 'http://127.0.0.1:8080', hubToken: 'hf_abc' });
+    expect(() => loadConfig({ EASEL_HUB_URL: 'ftp://hub' })).toThrow(/EASEL_HUB_URL/);
+    expect(() => loadConfig({ HF_TOKEN: 'abc' })).toThrow(/HF_TOKEN: .*starts with hf_/);
+  });
+
   it('refuses a bad value, naming the variable', () => {
     expect(() => loadConfig({ EASEL_PORT: '70000' })).toThrow(/EASEL_PORT/);
     expect(() => loadConfig({ EASEL_DEVICE: 'tpu' })).toThrow(/EASEL_DEVICE/);

@@ -27,7 +27,7 @@ const testRouter = router({
   }),
 });
 
-const services = { adminToken: 's3cret' } as unknown as Services;
+const services = { security: { adminToken: 's3cret', userToken: null } } as unknown as Services;
 const createContext = ({ req }: { req: IncomingMessage }): Context => {
   const bearer = req.headers.authorization?.replace(/^Bearer /, '');
   return createContextInner(services, { requestId: 'test', token: bearer });

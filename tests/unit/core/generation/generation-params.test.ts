@@ -37,6 +37,12 @@ describe('resolveParams', () => {
     });
   });
 
+  it("takes a distilled model's own sampler, steps and guidance when the request names none", () => {
+    const turbo = fakeLoadedModel({ samplingDefaults: { sampler: 'EULER', steps: 1, guidance: 0, sources: ['model_index.json _name_or_path = stabilityai/sd-turbo'] } });
+    expect(resolve({}, { model: turbo })).toMatchObject({ sampler: 'EULER', steps: 1, guidance: 0 });
+    expect(resolve({ sampler: 'DDIM', steps: 4, guidance: 1.5 }, { model: turbo })).toMatchObject({ sampler: 'DDIM', steps: 4, guidance: 1.5 });
+  });
+
   it('takes the native size from the model: sampleSize times vaeScaleFactor', () => {
     const sdxlLike = fakeLoadedModel({ sampleSize: 128, vaeScaleFactor: 8 });
     expect(sizeLimits(sdxlLike)).toEqual({ native: 1024, min: 64, max: 2048 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createGenerationScenario } from '../../../helpers/generation-scenario.js';
-import { settle } from '../../../helpers/scenario.js';
+import { settle, stateOf } from '../../../helpers/scenario.js';
+
+const origin = { actor: 'ui', ownerRole: 'local', ownerId: null } as const;
 
 const cancelledEvent = (id: string, message: string | RegExp) => ({
   id,
@@ -11,7 +13,7 @@ const cancelledEvent = (id: string, message: string | RegExp) => ({
 describe('GenerationQueue.cancel', () => {
   it('removes a queued job, marks it cancelled and moves the jobs behind it up', async () => {
     const { queue, store, runner, events } = await createGenerationScenario();
-    for (const prompt of ['one', 'two', 'three']) await queue.start({ prompt });
+    for (const prompt of ['one', 'two', 'three']) await queue.start({ prompt }, origin);
     await settle();
 
     const result = await queue.cancel('job-2');
@@ -29,8 +31,8 @@ describe('GenerationQueue.cancel', () => {
 
   it('aborts a running job, which ends cancelled with the reason, and starts the next one', async () => {
     const { queue, store, runner, events } = await createGenerationScenario();
-    await queue.start({ prompt: 'one', steps: 10 });
-    await queue.start({ prompt: 'two' });
+    await queue.start({ prompt: 'one', steps: 10 }, origin);
+    await queue.start({ prompt: 'two' }, origin);
     await settle();
     const held = runner().requireGenerating();
     held.advance(3);
@@ -49,7 +51,7 @@ describe('GenerationQueue.cancel', () => {
 
   it('answers cancelled: false for a job that already ended, leaving it as it was', async () => {
     const { queue, runner } = await createGenerationScenario();
-    await queue.start({ prompt: 'one' });
+    await queue.start({ prompt: 'one' }, origin);
     await settle();
     runner().requireGenerating().complete();
     await settle();
@@ -65,8 +67,8 @@ describe('GenerationQueue.cancel', () => {
 describe('GenerationQueue failures', () => {
   it('marks a job the runner fails as failed with its error, then runs the next one', async () => {
     const { queue, store, runner, events } = await createGenerationScenario();
-    await queue.start({ prompt: 'one' });
-    await queue.start({ prompt: 'two' });
+    await queue.start({ prompt: 'one' }, origin);
+    await queue.start({ prompt: 'two' }, origin);
     await settle();
     runner().requireGenerating().fail('unet: out of memory');
     await settle();
@@ -81,93 +83,119 @@ describe('GenerationQueue failures', () => {
 
   it('cancels the running job and every queued one when the model is unloaded, saying so', async () => {
     const { queue, store, runner, manager, events } = await createGenerationScenario();
-    for (const prompt of ['one', 'two', 'three']) await queue.start({ prompt });
+    for (const prompt of ['one', 'two', 'three']) await queue.start({ prompt }, origin);
     await settle();
     const held = runner().requireGenerating();
 
-    await manager.unload({ actor: 'ui' });
+    await manager.unload({ actor: 'ui' }, 'A');
     await settle();
 
     expect(held.settled).toBe('cancelled');
     for (const id of ['job-1', 'job-2', 'job-3']) {
-      expect(store.records.get(id)).toMatchObject({ status: 'cancelled', error: 'The model was unloaded' });
-      expect(events(id).at(-1)).toEqual(cancelledEvent(id, 'The model was unloaded'));
+      expect(store.records.get(id)).toMatchObject({ status: 'cancelled', error: 'The model "A" was unloaded by request' });
+      expect(events(id).at(-1)).toEqual(cancelledEvent(id, 'The model "A" was unloaded by request'));
     }
+    expect(manager.status().models).toEqual([]);
     expect(runner().generations.map((r) => r.jobId)).toEqual(['job-1']);
     expect(queue.queued).toBe(0);
-    await expect(queue.start({ prompt: 'after' })).rejects.toMatchObject({ code: 'NOT_LOADED' });
+    await expect(queue.start({ prompt: 'after' }, origin)).rejects.toMatchObject({ code: 'NOT_LOADED' });
   });
 
-  it('cancels every job when another model is loaded in its place, and runs new ones on the new model', async () => {
-    const { queue, store, runners, manager } = await createGenerationScenario();
-    await queue.start({ prompt: 'one' });
-    await queue.start({ prompt: 'two' });
+  it('with room for one model, lets the jobs on the loaded one end before another model evicts it, then runs new ones on the new model', async () => {
+    const { queue, store, runners, manager, audit } = await createGenerationScenario({ scenario: { budget: { maxLoaded: 1 } } });
+    await queue.start({ prompt: 'one' }, origin);
+    await queue.start({ prompt: 'two' }, origin);
     await settle();
     const first = runners.latest();
 
     const load = manager.load('B', { actor: 'ui' });
     await settle();
+    expect(runners.runners).toEqual([first]);
+    for (const id of ['job-1', 'job-2']) {
+      first.requireGenerating().complete();
+      await settle();
+      expect(store.records.get(id)?.status).toBe('done');
+    }
+    await settle();
+    expect(first.alive).toBe(false);
     runners.latest().complete();
     await load;
 
-    expect(first.alive).toBe(false);
-    for (const id of ['job-1', 'job-2']) expect(store.records.get(id)).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/unloaded/) });
-    await queue.start({ prompt: 'three' });
+    expect(audit.records.map((r) => `${r.reason} ${r.modelId}`).slice(2)).toEqual(['EVICTED A', 'UNLOAD_COMPLETED A', 'LOAD_REQUESTED B', 'LOAD_COMPLETED B']);
+    await queue.start({ prompt: 'three' }, origin);
     await settle();
     expect(runners.latest().requireGenerating().request.jobId).toBe('job-3');
     expect(store.records.get('job-3')?.modelId).toBe('B');
   });
 
-  it('fails the running job and cancels the queued ones with the crash as the reason when the runner dies', async () => {
-    const { queue, store, runner, manager, events } = await createGenerationScenario();
-    for (const prompt of ['one', 'two', 'three']) await queue.start({ prompt });
+  it('fails the running job with the crash when the runner dies; the queued ones load the model again and run', async () => {
+    const { queue, store, runners, audit, events } = await createGenerationScenario();
+    for (const prompt of ['one', 'two', 'three']) await queue.start({ prompt }, origin);
+    await settle();
+    const crashed = runners.latest();
+
+    crashed.crash({ code: null, signal: 'SIGSEGV' });
+    await settle();
     await settle();
 
-    runner().crash({ code: null, signal: 'SIGSEGV' });
-    await settle();
-    await settle();
-
-    expect(manager.status()).toMatchObject({ state: 'ERROR' });
     // The runner rejects the generation in flight as soon as its process is gone: that job failed, not cancelled.
     expect(store.records.get('job-1')).toMatchObject({ status: 'failed', error: expect.stringMatching(/SIGSEGV/) });
     expect(events('job-1').at(-1)).toMatchObject({ status: 'failed', error: { code: 'RUNNER_CRASHED' } });
+    expect(audit.records.map((r) => r.reason).slice(2)).toEqual(['RUNNER_CRASHED', 'LOAD_REQUESTED']);
+    expect(store.records.get('job-2')?.status).toBe('loading');
+    expect(events('job-2').at(-1)).toMatchObject({ status: 'loading', modelId: 'A' });
+    const reloaded = runners.latest();
+    expect(reloaded).not.toBe(crashed);
+    reloaded.complete();
     for (const id of ['job-2', 'job-3']) {
-      expect(store.records.get(id)).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/stopped.*SIGSEGV/) });
-      expect(events(id).at(-1)).toEqual(cancelledEvent(id, /stopped.*SIGSEGV/));
+      await settle();
+      reloaded.requireGenerating().complete();
+      await settle();
+      expect(store.records.get(id)?.status).toBe('done');
     }
-    expect(runner().generations.map((r) => r.jobId)).toEqual(['job-1']);
+    expect(crashed.generations.map((r) => r.jobId)).toEqual(['job-1']);
+    expect(reloaded.generations.map((r) => r.jobId)).toEqual(['job-2', 'job-3']);
   });
 
-  it('holds the queued jobs until a slow crash record lands, so they end with the crash as the reason', async () => {
-    const { queue, store, runner, manager, audit } = await createGenerationScenario();
-    for (const prompt of ['one', 'two', 'three']) await queue.start({ prompt });
+  it('gives the next job no lease on a dead runner: it waits until a slow crash record lands, then for a new load', async () => {
+    const { queue, store, runners, manager, audit } = await createGenerationScenario();
+    for (const prompt of ['one', 'two', 'three']) await queue.start({ prompt }, origin);
     await settle();
+    const crashed = runners.latest();
 
     const release = audit.hold();
-    runner().crash({ code: null, signal: 'SIGSEGV' });
+    crashed.crash({ code: null, signal: 'SIGSEGV' });
     await settle();
     await settle();
-    expect(store.records.get('job-2')?.status).toBe('queued');
+    expect(store.records.get('job-1')?.status).toBe('failed');
+    expect(store.records.get('job-2')?.status).not.toBe('running');
+    expect(runners.runners).toEqual([crashed]);
     release();
     await settle();
     await settle();
 
-    expect(manager.status()).toMatchObject({ state: 'ERROR' });
-    for (const id of ['job-2', 'job-3']) {
-      expect(store.records.get(id)).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/stopped.*SIGSEGV/) });
-    }
-    expect(runner().generations.map((r) => r.jobId)).toEqual(['job-1']);
+    expect(audit.records.map((r) => r.reason)).toContain('RUNNER_CRASHED');
+    expect(stateOf(manager.status(), 'A')).toBe('LOADING');
+    expect(crashed.generations.map((r) => r.jobId)).toEqual(['job-1']);
+    runners.latest().complete();
+    await settle();
+    expect(runners.latest().requireGenerating().request.jobId).toBe('job-2');
   });
 
-  it('cancels a job whose model went away while it was being persisted', async () => {
-    const { queue, store, manager } = await createGenerationScenario();
+  it('loads the model again for a job whose model was unloaded while the job was being persisted', async () => {
+    const { queue, store, manager, runners } = await createGenerationScenario();
     const release = store.holdCreates();
-    const started = queue.start({ prompt: 'one' });
+    const started = queue.start({ prompt: 'one' }, origin);
     await settle();
-    await manager.unload({ actor: 'ui' });
+    await manager.unload({ actor: 'ui' }, 'A');
     release();
     expect((await started).id).toBe('job-1');
     await settle();
-    expect(store.records.get('job-1')).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/unloaded/) });
+    expect(store.statuses.get('job-1')).toEqual(['queued', 'loading']);
+    expect(stateOf(manager.status(), 'A')).toBe('LOADING');
+    runners.latest().complete();
+    await settle();
+    expect(runners.latest().requireGenerating().request.jobId).toBe('job-1');
+    expect(store.statuses.get('job-1')).toEqual(['queued', 'loading', 'running']);
   });
 });

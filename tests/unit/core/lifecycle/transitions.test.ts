@@ -10,13 +10,16 @@ import {
   type TransitionReason,
 } from '../../../../server/core/lifecycle/transitions.js';
 
-// Written out from DESIGN.md §3 (seed table) plus RUNNER_CRASHED, independently of the table under test.
+// Written out from DESIGN.md §3 (seed table) plus RUNNER_CRASHED and the model cache's own unloads (EVICTED,
+// KEEP_ALIVE_EXPIRED; issue 10), independently of the table under test.
 const EXPECTED_ROWS: Array<[ModelState, TransitionReason, ModelState]> = [
   ['IDLE', 'LOAD_REQUESTED', 'LOADING'],
   ['LOADING', 'LOAD_COMPLETED', 'LOADED'],
   ['LOADING', 'LOAD_CANCELLED', 'IDLE'],
   ['LOADING', 'LOAD_FAILED', 'ERROR'],
   ['LOADED', 'UNLOAD_REQUESTED', 'UNLOADING'],
+  ['LOADED', 'EVICTED', 'UNLOADING'],
+  ['LOADED', 'KEEP_ALIVE_EXPIRED', 'UNLOADING'],
   ['LOADED', 'RUNNER_CRASHED', 'ERROR'],
   ['UNLOADING', 'UNLOAD_COMPLETED', 'IDLE'],
   ['UNLOADING', 'UNLOAD_FAILED', 'ERROR'],

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { chwRows, readInitImage, writeImagePng } from '../../../../server/runner/pipeline/image-codec.js';
+import { mountSmallTmpfs } from '../../../helpers/small-tmpfs.js';
 
 function rowsOf(chw: Float32Array, width: number, height: number): number[][] {
   const write = chwRows(chw, width, height);
@@ -44,6 +45,18 @@ describe('pixels in and out of the pipeline', () => {
       expect(Array.from({ length: 4 }, (_, y) => [...data.subarray(y * 18, (y + 1) * 18)])).toEqual(rowsOf(chw, 6, 4));
     } finally {
       await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves neither a partial file nor a temporary one when the disk is full', async () => {
+    const disk = await mountSmallTmpfs(1);
+    try {
+      await disk.fill();
+      const chw = Float32Array.from({ length: 3 * 64 * 64 }, (_, i) => Math.sin(i * 0.37));
+      await expect(writeImagePng(join(disk.path, 'out.png'), chw, 64, 64)).rejects.toMatchObject({ code: 'ENOSPC' });
+      expect((await readdir(disk.path)).filter((name) => !name.startsWith('filler-'))).toEqual([]);
+    } finally {
+      await disk.unmount();
     }
   });
 
