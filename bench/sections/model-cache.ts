@@ -171,7 +171,8 @@ export const modelCache: Section = {
   needsServer: false,
   async run(settings: BenchSettings): Promise<SectionResult> {
     const pairs = settings.quick ? 4 : 10;
-    const busyJobs = settings.quick ? 4 : 10;
+    // Enough demo jobs to keep both runners busy for a few seconds of probe window.
+    const busyJobs = settings.quick ? 4 : 30;
     const a = settings.models.demo;
     const b = await demoCopy(settings);
     const resident = await cacheServer(settings, 'cache-resident', { EASEL_MAX_LOADED_MODELS: '2', EASEL_PARALLEL_JOBS: '2' }, [a, b, settings.models.sdShaped]);

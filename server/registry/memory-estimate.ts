@@ -2,9 +2,10 @@
 // its weight files times a factor. Both were fitted on CPU by the benchmark's cache section (`npm run bench --
 // --only cache`, README's Benchmarks), to the runner's RSS after a 20-step generation, not the RSS right after the
 // load: onnxruntime maps external weight files lazily and sizes its arena on the first run, so a freshly loaded
-// SD-shaped runner holds about half of what it holds once it has generated. The demo model (0.1 MB of weights)
-// gave the base: 134 MB; the SD-shaped model (173 MB of weights) gave 319 MB, i.e. (319 − 134) ÷ 173 ≈ 1.07 bytes
-// of resident memory per byte of weights (weights, arena, optimised graph copies), rounded up to 1.1.
+// SD-shaped runner holds about half of what it holds once it has generated. Over four runs on a 2-core x86-64
+// Linux machine, the demo model (0.1 MB of weights) gave the base, 131–138 MB (130 MiB here); the SD-shaped
+// model (173 MB of weights) gave 307–320 MB, i.e. about (318 − 134) ÷ 173 ≈ 1.07 bytes of resident memory per
+// byte of weights (weights, arena, optimised graph copies), rounded up to 1.1; both then land within 6 %.
 // After the first load the measured figure replaces the estimate.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';

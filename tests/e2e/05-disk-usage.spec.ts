@@ -1,12 +1,12 @@
 // The disk-use card on the history page: the images folder, the free space on its disk, the floor below which
 // new jobs are refused and the retention in force, as storage.usage reports them.
-import { expect, test } from './stack.js';
+import { expect, signIn, test } from './stack.js';
+
+test.beforeEach(({ page, stack }) => signIn(page, stack));
 
 test('the history page shows the disk use of the images folder', async ({ page, stack }) => {
   const usage = await stack.api.storage.usage.query();
   await page.goto('/admin/history');
-  await page.getByLabel('Admin token', { exact: true }).fill(stack.adminToken);
-  await page.getByRole('button', { name: 'Use this token', exact: true }).click();
 
   const disk = page.getByRole('region', { name: 'Disk' });
   await expect(disk).toContainText(usage.imagesDir);

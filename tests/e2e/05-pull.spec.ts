@@ -1,6 +1,8 @@
 // The Models page's "Pull from hub" form against the stack's hub: a pull with live progress that ends in a
 // registered model card, a pull cancelled midway, and a repository the hub doesn't have.
-import { expect, test } from './stack.js';
+import { expect, signIn, test } from './stack.js';
+
+test.beforeEach(({ page, stack }) => signIn(page, stack));
 
 test('pulling a model from the hub shows progress and adds its card', async ({ page }) => {
   await page.goto('/models');

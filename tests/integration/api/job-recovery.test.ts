@@ -65,10 +65,25 @@ describe('jobs across a crash of the server', () => {
     await removeDataDir(dataDir);
   });
 
-  /** SIGKILLs the server, waits for its orphaned runners to exit, and starts it again on the same data folder. */
-  async function crashAndRestart(): Promise<void> {
+  /**
+   * Holds job `id` in the middle of its run: once it has made a step, its runner is stopped (SIGSTOP), so the job
+   * can't end before the crash however fast the machine is. Returns the stopped runners.
+   */
+  async function holdMidRun(id: string): Promise<number[]> {
+    await midRun(easel, id);
     const runners = await childPids(easel.pid);
+    for (const pid of runners) process.kill(pid, 'SIGSTOP');
+    return runners;
+  }
+
+  /**
+   * SIGKILLs the server, lets its held runners go on (they find their server gone and exit), waits for them, and
+   * starts the server again on the same data folder.
+   */
+  async function crashAndRestart(held: number[]): Promise<void> {
+    const runners = [...new Set([...held, ...(await childPids(easel.pid))])];
     await easel.kill();
+    for (const pid of runners) if (processExists(pid)) process.kill(pid, 'SIGCONT');
     for (const pid of runners) await expect.poll(() => processExists(pid), POLL).toBe(false);
     easel = await startEaselServer({ dataDir });
   }
@@ -79,11 +94,11 @@ describe('jobs across a crash of the server', () => {
     for (let i = 0; i < 4; i += 1) {
       ids.push((await easel.client.generate.start.mutate({ prompt: `a red circle ${i}`, steps: 150, seed: 100 + i })).id);
     }
-    await midRun(easel, ids[0]!);
+    const held = await holdMidRun(ids[0]!);
     const before = await Promise.all(ids.map((id) => easel.client.generate.get.query({ id })));
     expect(before.map((g) => g.status)).toEqual(['running', 'queued', 'queued', 'queued']);
 
-    await crashAndRestart();
+    await crashAndRestart(held);
 
     const after = await Promise.all(ids.map((id) => easel.client.generate.get.query({ id })));
     for (const generation of after) expect(['queued', 'loading', 'running', 'done']).toContain(generation.status);
@@ -108,12 +123,11 @@ describe('jobs across a crash of the server', () => {
   it('fails a job with INTERRUPTED once it has been interrupted twice, ending its progress stream', async () => {
     await easel.client.models.load.mutate({ id: DEMO });
     const { id } = await easel.client.generate.start.mutate({ prompt: 'a blue square', steps: 150, seed: 7 });
-    await midRun(easel, id);
-    await crashAndRestart();
+    await crashAndRestart(await holdMidRun(id));
     expect(['queued', 'loading', 'running']).toContain((await easel.client.generate.get.query({ id })).status);
-    await midRun(easel, id);
+    const held = await holdMidRun(id);
     expect(await easel.client.generate.get.query({ id })).toMatchObject({ status: 'running', attempts: 2 });
-    await crashAndRestart();
+    await crashAndRestart(held);
 
     const row = await easel.client.generate.get.query({ id });
     expect(row).toMatchObject({ status: 'failed', attempts: 2, error: expect.stringMatching(/interrupted by a server restart 2 times/) });
