@@ -62,7 +62,15 @@ export function GenerationForm({ params, onChange, onSubmit, model, blockedBy }:
 
   const sizeOptions = native ? sizes(MIN_SIDE, native * 2) : [params.width];
   const sampler = samplers.data?.find((s) => s.name === params.sampler);
-  const defaultSampler = samplers.data?.find((s) => s.name === model?.defaultSampler);
+  // A distilled model (Turbo, LCM, TCD) says how it wants to be run: its own sampler, steps and guidance.
+  const own = model?.description.samplingDefaults;
+  const defaultSampler = samplers.data?.find((s) => s.name === (own?.sampler ?? model?.defaultSampler));
+  const ownValues = {
+    ...(own?.steps !== undefined && { steps: String(own.steps) }),
+    ...(own?.guidance !== undefined && { guidance: String(own.guidance) }),
+    ...(own?.sampler !== undefined && { sampler: '' }),
+  };
+  const differsFromOwn = Object.entries(ownValues).some(([field, value]) => params[field as keyof typeof ownValues] !== value);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setAttempted(true);
@@ -133,6 +141,17 @@ export function GenerationForm({ params, onChange, onSubmit, model, blockedBy }:
         <SelectField id="height" label="Height" value={params.height} options={sizeOptions} onChange={(height) => height !== '' && onChange({ height })} />
       </div>
 
+      {own && differsFromOwn && (
+        <p className="hint model-defaults" role="note">
+          {model!.name} is meant to run with {[own.steps !== undefined && `${own.steps} steps`, own.guidance !== undefined && `guidance ${own.guidance}`, defaultSampler && defaultSampler.label]
+            .filter(Boolean)
+            .join(', ')}{' '}
+          <span title={own.sources.join('; ')}>(read from the model)</span>.{' '}
+          <button type="button" onClick={() => onChange(ownValues)}>
+            Use the model’s defaults
+          </button>
+        </p>
+      )}
       {native && (
         <p className="hint size-hint">
           This model works best at {native} × {native}; sizes from {MIN_SIDE} to {native * 2} pixels work.
