@@ -93,3 +93,13 @@ export function samplingDefaultsOf(modelIndex: Json | undefined, scheduler: Json
   }
   return { sources: [] };
 }
+
+/**
+ * The scheduler config a generation samples with: the model's own, plus its family's timestep spacing when the
+ * file names none (an SD-Turbo export without `timestep_spacing` is still meant to run with "trailing").
+ */
+export function samplingSchedulerConfig(model: { schedulerConfig: Json; samplingDefaults?: SamplingDefaults }): Json {
+  const spacing = model.samplingDefaults?.timestepSpacing;
+  if (spacing === undefined || text(model.schedulerConfig.timestep_spacing) !== undefined) return model.schedulerConfig;
+  return { ...model.schedulerConfig, timestep_spacing: spacing };
+}

@@ -1,5 +1,6 @@
 // One generation in the runner: check, condition on the prompts, denoise, decode, write the PNG; progress and
 // cancellation between steps.
+import { samplingSchedulerConfig } from '../model-family.js';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { EaselError } from '../../core/errors.js';
@@ -36,7 +37,7 @@ export async function generateImage(pipeline: LoadedPipeline, request: Generatio
   };
 
   const random = createGaussianRandom(request.seed);
-  const scheduler = createScheduler(request.sampler, model.schedulerConfig, { random });
+  const scheduler = createScheduler(request.sampler, samplingSchedulerConfig(model), { random });
   scheduler.setTimesteps(request.steps);
   const guided = usesGuidance(request.guidance);
   const prompts = guided ? [request.negativePrompt, request.prompt] : [request.prompt];

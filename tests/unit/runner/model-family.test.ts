@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EaselError } from '../../../server/core/errors.js';
 import { readModelFolder } from '../../../server/runner/model-folder.js';
-import { predictionTypeOf, samplingDefaultsOf } from '../../../server/runner/model-family.js';
+import { predictionTypeOf, samplingDefaultsOf, samplingSchedulerConfig } from '../../../server/runner/model-family.js';
 import { writeTinyModel } from '../../helpers/model-fixtures.js';
 
 let root: string;
@@ -106,5 +106,14 @@ describe('samplingDefaultsOf', () => {
   it('reads an LCM-LoRA merge from its name, not from words that merely contain the letters', () => {
     expect(samplingDefaultsOf({ _name_or_path: 'me/dreamshaper-lcm-merged' }, { _class_name: 'EulerDiscreteScheduler' }).sampler).toBe('LCM');
     expect(samplingDefaultsOf({ _name_or_path: 'me/tcdlcmish' }, { _class_name: 'PNDMScheduler' })).toEqual({ sources: [] });
+  });
+
+  it('samples a Turbo model whose config names no spacing with trailing spacing, and leaves a named spacing alone', () => {
+    const scheduler = { _class_name: 'EulerDiscreteScheduler', num_train_timesteps: 1000 };
+    const turbo = samplingDefaultsOf({ _name_or_path: 'stabilityai/sd-turbo' }, scheduler);
+    expect(samplingSchedulerConfig({ schedulerConfig: scheduler, samplingDefaults: turbo })).toEqual({ ...scheduler, timestep_spacing: 'trailing' });
+    const named = { ...scheduler, timestep_spacing: 'leading' };
+    expect(samplingSchedulerConfig({ schedulerConfig: named, samplingDefaults: turbo })).toBe(named);
+    expect(samplingSchedulerConfig({ schedulerConfig: scheduler, samplingDefaults: { sources: [] } })).toBe(scheduler);
   });
 });
