@@ -6,10 +6,10 @@ import { CommandQueue } from './command-queue.js';
 import { EaselError, toEaselError } from './errors.js';
 import { AuditWriter, type AuditHealth } from './lifecycle/audit-writer.js';
 import { StateMachine, type ModelStatus, type TransitionContext } from './lifecycle/state-machine.js';
-import { Loader, releaseDetails } from './loader.js';
+import { Loader, releaseDetails, residentBytes } from './loader.js';
 import { Lease } from './lease.js';
 import { PipelineHolder, type LoadedPipeline } from './pipeline-holder.js';
-import { ResourceReleaser } from './resource-releaser.js';
+import { memoryWithin, ResourceReleaser } from './resource-releaser.js';
 import { ResidentModel } from './resident-model.js';
 import { mergeKeepAlive } from './keep-alive.js';
 import { abortable, reasonOf } from './abortable.js';
@@ -50,6 +50,8 @@ const realTimers: Timers = {
 };
 const noJobs: JobsPort = { countsFor: () => ({ running: 0, queued: 0, pinning: 0 }), cancelFor: () => undefined };
 const SYSTEM: TransitionContext = { actor: 'system' };
+/** How long a runner may take to say how much memory it holds. */
+const MEMORY_QUERY_MS = 2000;
 /** How soon a keep-alive unload refused by the audit log is tried again (not at once: that would spin). */
 const EXPIRY_RETRY_MS = 5000;
 
@@ -505,9 +507,34 @@ export class ModelManager {
         resident.leases.delete(lease);
         resident.lastUsedMs = this.clock.now().getTime();
         if (resident.leases.size === 0 && resident.unloadWhenFree) resident.unloadWhenFree();
+        if (resident.leases.size === 0) this.remeasure(resident);
         this.afterChange();
       })
       .catch((error) => this.deps.logger.error('releasing a lease failed', { modelId: resident.modelId, error: String(error) }));
+  }
+
+  /**
+   * Measures a model again after its first job: onnxruntime maps external weights lazily and grows its arena on
+   * the first run, so a runner holds more once it has generated (about twice as much for the SD-shaped model) than
+   * right after its load. The larger figure is kept, recorded in the registry and counted against the budget.
+   */
+  private remeasure(resident: ResidentModel): void {
+    const pipeline = resident.holder.get();
+    if (!pipeline || resident.remeasuredEpoch === pipeline.epoch) return;
+    resident.remeasuredEpoch = pipeline.epoch;
+    void memoryWithin(pipeline.runner, MEMORY_QUERY_MS)
+      .then((memory) =>
+        this.queue.run(async () => {
+          const bytes = residentBytes(memory, pipeline.model.device);
+          if (bytes === null || resident.holder.get()?.epoch !== pipeline.epoch) return;
+          if (resident.memory && bytes <= resident.memory.bytes) return;
+          resident.memory = { bytes, source: 'measured' };
+          await this.deps.models.recordMemory(resident.modelId, bytes).catch((cause) => this.deps.logger.warn('could not record the memory', { modelId: resident.modelId, cause: String(cause) }));
+          await this.evictOverBudget(resident);
+          this.afterChange();
+        }),
+      )
+      .catch((error) => this.deps.logger.error('measuring a model after its first job failed', { modelId: resident.modelId, error: String(error) }));
   }
 
   // --- waiting for room ---

@@ -187,6 +187,8 @@ export interface ModelLookup {
   find(id: string): Promise<RegisteredModel | null>;
   /** Counts a completed load and keeps the memory it measured for the next budget decisions. */
   recordLoaded(id: string, at: Date, memoryBytes: number | null): Promise<void>;
+  /** Keeps a larger memory figure measured later (after the model's first job). */
+  recordMemory(id: string, memoryBytes: number): Promise<void>;
 }
 
 /** Memory a model is expected to take once loaded, from its part files (before it has ever been measured). */

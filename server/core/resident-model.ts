@@ -21,6 +21,8 @@ export class ResidentModel {
   lastUsedMs: number;
   keepAlive: { seconds: number; setBy: KeepAliveSetter };
   memory: MemoryFigure | null = null;
+  /** The load (epoch) whose memory was measured again after its first job. */
+  remeasuredEpoch: number | null = null;
   /** The unload in progress (UNLOADING, or waiting for leases to be released first). */
   unloading: Promise<ModelStatus> | null = null;
   /** Set while an explicit unload waits for the leases to be released. */

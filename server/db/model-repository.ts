@@ -117,6 +117,10 @@ export function createModelRepository(db: Database): ModelRepository {
       if (count === 0) throw notFound(id);
     },
 
+    async recordMemory(id, memoryBytes) {
+      await models.updateMany({ where: { id }, data: { memoryBytes: BigInt(Math.round(memoryBytes)) } });
+    },
+
     async recordLoaded(id, at, memoryBytes) {
       const memory = memoryBytes === null ? {} : { memoryBytes: BigInt(Math.round(memoryBytes)) };
       const { count } = await models.updateMany({ where: { id }, data: { lastLoadedAt: at, loadCount: { increment: 1 }, ...memory } });

@@ -133,9 +133,12 @@ export class FakeRunner implements Runner {
     });
   }
 
+  /** What memory() reports from now on, instead of the factory's rssBytes (a runner that grew by generating). */
+  rssBytes: number | null = null;
+
   memory(): Promise<RunnerMemory> {
     if (!this.alive) return Promise.reject(new Error(`fake runner ${this.pid} has exited`));
-    return Promise.resolve({ rssBytes: this.options.rssBytes });
+    return Promise.resolve({ rssBytes: this.rssBytes ?? this.options.rssBytes });
   }
 
   stop(): Promise<RunnerExit> {

@@ -75,6 +75,10 @@ export class MemoryModelLookup implements ModelLookup {
     if (memoryBytes !== null) this.measured.set(id, memoryBytes);
   }
 
+  async recordMemory(id: string, memoryBytes: number): Promise<void> {
+    this.measured.set(id, memoryBytes);
+  }
+
   register(id: string, path: string): void {
     this.models.set(id, path);
   }

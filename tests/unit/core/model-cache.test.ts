@@ -346,6 +346,25 @@ describe('the model cache', () => {
     expect(scenario.audit.records.filter((r) => r.reason === 'LOAD_REQUESTED').at(-1)!.details).toEqual({ estimatedBytes: 700 * MiB, memorySource: 'measured' });
   });
 
+  it('measures a model again after its first job and keeps the larger figure, recorded for the next load', async () => {
+    const scenario = createScenario({ estimates: { '/models/a': GiB }, runner: { rssBytes: 700 * MiB } });
+    await loadNow(scenario, 'A');
+    const runner = scenario.runners.latest();
+    let lease = await scenario.manager.acquire('A', { context: ui });
+    runner.rssBytes = 1200 * MiB;
+    lease.release();
+    await settleUntil(() => scenario.manager.status().models[0]?.memoryBytes === 1200 * MiB, 'A measured again');
+    expect(scenario.manager.status().models[0]).toMatchObject({ memoryBytes: 1200 * MiB, memorySource: 'measured' });
+    expect(scenario.models.measured.get('A')).toBe(1200 * MiB);
+    // Once per load: later jobs don't measure again.
+    lease = await scenario.manager.acquire('A', { context: ui });
+    runner.rssBytes = 2000 * MiB;
+    lease.release();
+    await settle();
+    await settle();
+    expect(scenario.manager.status().models[0]!.memoryBytes).toBe(1200 * MiB);
+  });
+
   it('evicts idle models when a load measures more than its estimate and the total passes the budget', async () => {
     const scenario = createScenario({
       budget: { memoryBytes: 3 * GiB, maxLoaded: 3 },
