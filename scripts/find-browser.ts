@@ -96,7 +96,7 @@ req.on('timeout', () => process.exit(1));
 req.on('error', () => process.exit(1));
 req.end();`;
 
-export function machineProbes(): BrowserProbes {
+function machineProbes(): BrowserProbes {
   const env = process.env;
   return {
     env,

@@ -2,7 +2,7 @@
 // page scripts never see it and other sites never send it. The web tier stays stateless: the GPU server checks
 // the token on every call the proxy forwards.
 
-export const SESSION_COOKIE = 'easel_session';
+const SESSION_COOKIE = 'easel_session';
 /** Thirty days; signing out, or changing the server's tokens, ends it sooner. */
 const MAX_AGE_S = 30 * 24 * 3600;
 

@@ -20,7 +20,7 @@ function ownerOf(generation: object): string | null {
 }
 
 /** Returns `generation` when the caller may see it; NOT_FOUND otherwise. */
-export function visibleTo<T extends { id: string }>(caller: Caller, generation: T): T {
+function visibleTo<T extends { id: string }>(caller: Caller, generation: T): T {
   if (caller.role === 'user' && ownerOf(generation) !== caller.ownerId) {
     throw new EaselError('NOT_FOUND', `No generation with id "${generation.id}" exists`);
   }

@@ -1,5 +1,5 @@
 // When a node counts as lost: it has missed 3 heartbeats without a graceful stop. Pure, for the list and the join check.
-export const MISSED_BEATS_FOR_LOST = 3;
+const MISSED_BEATS_FOR_LOST = 3;
 
 export type Liveness = 'alive' | 'lost' | 'stopped';
 

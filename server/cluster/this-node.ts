@@ -18,7 +18,7 @@ export interface Nodes {
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The newest migration this code knows for the database's provider. */
-export function schemaVersionOf(db: Database): string {
+function schemaVersionOf(db: Database): string {
   return readMigrationFiles(migrationsDirFor(db.provider)).at(-1)?.name ?? 'none';
 }
 

@@ -1,6 +1,8 @@
 // What the OpenAI and AUTOMATIC1111 adapters need from Easel: the registry, the one job queue and the facade,
 // seen through one narrow port so neither adapter can grow a second pipeline.
 
+import type { GenerationInput } from '../core/generation/generation-params.js';
+
 export type CompatActor = 'openai' | 'a1111';
 
 /** Who asked, as recorded on the job row and the audit log. */
@@ -18,23 +20,8 @@ export interface CompatModel {
   createdAt: Date;
 }
 
-/** One request in Easel's own terms (server/core/generation/generation-params.ts validates it). */
-export interface ImageRequest {
-  /** Loads on demand when it is not resident. */
-  model?: string;
-  prompt: string;
-  negativePrompt?: string;
-  sampler?: string;
-  steps?: number;
-  guidance?: number;
-  seed?: number;
-  width?: number;
-  height?: number;
-  count?: number;
-  /** Image-to-image: base64 PNG/JPEG. */
-  image?: string;
-  strength?: number;
-}
+/** One request in Easel's own terms (server/core/generation/generation-params.ts validates it); `model` loads on demand. */
+export type ImageRequest = GenerationInput & { model?: string };
 
 export interface JobProgress {
   step: number;

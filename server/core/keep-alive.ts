@@ -5,7 +5,7 @@ import { EaselError } from './errors.js';
 /** Never expires (still evicted under memory pressure, last). */
 export const KEEP_FOREVER = -1;
 /** Unload once the model's last job ends. */
-export const KEEP_UNTIL_IDLE = 0;
+const KEEP_UNTIL_IDLE = 0;
 
 /** Longest keep-alive anyone may ask for other than -1: 10 years, so deadlines stay far inside Date's range. */
 const MAX_SECONDS = 10 * 365 * 24 * 3600;

@@ -36,12 +36,12 @@ export type Decision =
 /** States that hold (or are about to hold, or are giving back) a runner's memory and a slot. */
 const OCCUPYING: ReadonlySet<ModelState> = new Set(['LOADING', 'LOADED', 'UNLOADING']);
 
-export function occupies(view: ResidentView): boolean {
+function occupies(view: ResidentView): boolean {
   return OCCUPYING.has(view.state);
 }
 
 /** An idle model: loaded, with no job running or queued and nobody waiting for it. */
-export function isEvictable(view: ResidentView): boolean {
+function isEvictable(view: ResidentView): boolean {
   return view.state === 'LOADED' && view.demand === 0;
 }
 

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import type { MemoryEstimator } from '../core/ports.js';
 import { MODEL_PARTS } from '../core/ports.js';
 
-export const RUNNER_BASE_BYTES = 130 * 1024 * 1024;
-export const WEIGHT_FACTOR = 1.1;
+const RUNNER_BASE_BYTES = 130 * 1024 * 1024;
+const WEIGHT_FACTOR = 1.1;
 
 const WEIGHT_FILE = /(\.onnx|\.onnx_data|\.onnx\.data|\.bin)$/;
 

@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import { totalmem } from 'node:os';
 import type { DevicePreference } from '../core/ports.js';
 
-export const VRAM_SHARE = 0.9;
-export const RAM_SHARE = 0.5;
+const VRAM_SHARE = 0.9;
+const RAM_SHARE = 0.5;
 
 function cudaTotalBytes(): Promise<number | null> {
   return new Promise((resolve) => {

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { EaselError } from '../errors.js';
 
 /** 4096×4096: far above what a model is given (the image is resized to the requested size) and small enough to decode safely. */
-export const MAX_INIT_IMAGE_PIXELS = 4096 * 4096;
+const MAX_INIT_IMAGE_PIXELS = 4096 * 4096;
 
 const FORMATS = new Set(['png', 'jpeg', 'webp']);
 

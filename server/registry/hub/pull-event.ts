@@ -1,6 +1,6 @@
 // What models.onPull streams: one pull's progress, as a snapshot that is complete on its own.
 
-export const PULL_STATUSES = ['downloading', 'verifying', 'registering', 'done', 'failed', 'cancelled'] as const;
+const PULL_STATUSES = ['downloading', 'verifying', 'registering', 'done', 'failed', 'cancelled'] as const;
 export type PullStatus = (typeof PULL_STATUSES)[number];
 
 const FINAL: ReadonlySet<PullStatus> = new Set(['done', 'failed', 'cancelled']);
