@@ -12,6 +12,7 @@ import { PipelineHolder, type LoadedPipeline } from './pipeline-holder.js';
 import { memoryWithin, ResourceReleaser } from './resource-releaser.js';
 import { ResidentModel } from './resident-model.js';
 import { mergeKeepAlive } from './keep-alive.js';
+import { RoomWaiters, type RoomWaiter } from './room-waiters.js';
 import { abortable, reasonOf } from './abortable.js';
 import { residentStatusOf } from './resident-status.js';
 import type { JobsPort, KeepAliveRequest, ModelsStatus, ResidentStatus, Timers } from './model-cache-types.js';
@@ -55,18 +56,6 @@ const MEMORY_QUERY_MS = 2000;
 /** How soon a keep-alive unload refused by the audit log is tried again (not at once: that would spin). */
 const EXPIRY_RETRY_MS = 5000;
 
-interface RoomWaiter {
-  modelId: string;
-  context: TransitionContext;
-  timer: unknown;
-  /** Callers waiting on it; acquires whose job was cancelled withdraw, load() callers never do. */
-  holders: number;
-  /** Settles when the load, once admitted, ends. */
-  promise: Promise<ModelStatus>;
-  resolve(done: Promise<ModelStatus>): void;
-  reject(error: EaselError): void;
-}
-
 export class ModelManager {
   private readonly queue: CommandQueue;
   private readonly audit: AuditWriter;
@@ -75,7 +64,7 @@ export class ModelManager {
   private readonly timers: Timers;
   private readonly residents = new Map<string, ResidentModel>();
   private readonly listeners = new Set<(status: ModelsStatus) => void>();
-  private readonly waiters: RoomWaiter[] = [];
+  private readonly waiters: RoomWaiters;
   /** Unload requests per model: a load that waited for an unload to end yields to an unload asked for after it. */
   private readonly unloadRequests = new Map<string, number>();
   private jobs: JobsPort = noJobs;
@@ -86,6 +75,7 @@ export class ModelManager {
     this.queue = new CommandQueue(deps.queueLimit);
     this.clock = deps.clock ?? systemClock;
     this.timers = deps.timers ?? realTimers;
+    this.waiters = new RoomWaiters(this.timers);
     this.audit = new AuditWriter(deps.audit, deps.logger);
     this.releaser = deps.releaser ?? new ResourceReleaser(deps.logger);
   }
@@ -261,9 +251,9 @@ export class ModelManager {
         if (modelId !== undefined && resident.modelId !== modelId) continue;
         cancelled = (await resident.loader.cancel(context, `The load of "${resident.modelId}" was cancelled`)) || cancelled;
       }
-      for (const waiter of [...this.waiters]) {
+      for (const waiter of this.waiters.all()) {
         if (modelId !== undefined && waiter.modelId !== modelId) continue;
-        this.dropWaiter(waiter, new EaselError('CANCELLED', `The load of "${waiter.modelId}" was cancelled while it waited for memory`));
+        this.waiters.drop(waiter, new EaselError('CANCELLED', `The load of "${waiter.modelId}" was cancelled while it waited for memory`));
         cancelled = true;
       }
       this.afterChange();
@@ -295,7 +285,7 @@ export class ModelManager {
     this.closed = true;
     if (this.expiryTimer !== null) this.timers.clear(this.expiryTimer);
     await this.queue.run(async () => {
-      for (const waiter of [...this.waiters]) this.dropWaiter(waiter, new EaselError('CANCELLED', 'The server is shutting down'));
+      for (const waiter of this.waiters.all()) this.waiters.drop(waiter, new EaselError('CANCELLED', 'The server is shutting down'));
       for (const resident of this.residents.values()) {
         await resident.loader.cancel(SYSTEM, 'The server is shutting down');
         if (resident.machine.state === 'LOADED') await this.unloadInline(resident, 'UNLOAD_REQUESTED', SYSTEM, null);
@@ -322,7 +312,7 @@ export class ModelManager {
       if (joined) return { done: joined, settled: true };
       // Being unloaded or evicted: wait for that to end, then load again (never a deadlock on a leaving model).
       if (known.unloading) return { done: known.unloading.catch(() => undefined), settled: false };
-      const waiting = this.waiters.find((w) => w.modelId === modelId);
+      const waiting = this.waiters.find(modelId);
       if (waiting) {
         waiting.holders += 1;
         return { done: waiting.promise, settled: true, waiter: waiting };
@@ -377,8 +367,8 @@ export class ModelManager {
 
   private async beginUnload(resident: ResidentModel, context: TransitionContext): Promise<{ done: Promise<unknown> }> {
     this.unloadRequests.set(resident.modelId, (this.unloadRequests.get(resident.modelId) ?? 0) + 1);
-    for (const waiter of this.waiters.filter((w) => w.modelId === resident.modelId)) {
-      this.dropWaiter(waiter, new EaselError('CANCELLED', `The load of "${resident.modelId}" was cancelled by an unload request`));
+    for (const waiter of this.waiters.all().filter((w) => w.modelId === resident.modelId)) {
+      this.waiters.drop(waiter, new EaselError('CANCELLED', `The load of "${resident.modelId}" was cancelled by an unload request`));
     }
     switch (resident.machine.state) {
       case 'IDLE':
@@ -540,23 +530,14 @@ export class ModelManager {
   // --- waiting for room ---
 
   private addWaiter(modelId: string, context: TransitionContext): RoomWaiter {
-    let resolve!: (done: Promise<ModelStatus>) => void;
-    let reject!: (error: EaselError) => void;
-    const promise = new Promise<ModelStatus>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    promise.catch(() => undefined);
-    const waiter: RoomWaiter = { modelId, context, holders: 1, promise, resolve, reject, timer: null };
-    waiter.timer = this.timers.set(() => {
+    const waiter = this.waiters.add(modelId, context, this.deps.loadTimeoutMs, (late) => {
       void this.queue.run(() => {
-        if (!this.waiters.includes(waiter)) return;
+        if (!this.waiters.has(late)) return;
         const seconds = Math.round(this.deps.loadTimeoutMs / 1000);
         const why = decide(this.views(), this.deps.budget, { modelId, memoryBytes: this.residents.get(modelId)?.memory?.bytes ?? 0 });
-        this.dropWaiter(waiter, new EaselError('INSUFFICIENT_MEMORY', `"${modelId}" waited ${seconds} s (EASEL_LOAD_TIMEOUT) for room and got none: ${'why' in why ? why.why : 'still no room'}`));
+        this.waiters.drop(late, new EaselError('INSUFFICIENT_MEMORY', `"${modelId}" waited ${seconds} s (EASEL_LOAD_TIMEOUT) for room and got none: ${'why' in why ? why.why : 'still no room'}`));
       });
-    }, this.deps.loadTimeoutMs);
-    this.waiters.push(waiter);
+    });
     this.emit();
     return waiter;
   }
@@ -565,26 +546,18 @@ export class ModelManager {
   private withdraw(waiter: RoomWaiter): void {
     void this.queue.run(() => {
       waiter.holders -= 1;
-      if (waiter.holders > 0 || !this.waiters.includes(waiter)) return;
-      this.dropWaiter(waiter, new EaselError('CANCELLED', `The load of "${waiter.modelId}" was withdrawn: the jobs waiting for it were cancelled`));
+      if (waiter.holders > 0 || !this.waiters.has(waiter)) return;
+      this.waiters.drop(waiter, new EaselError('CANCELLED', `The load of "${waiter.modelId}" was withdrawn: the jobs waiting for it were cancelled`));
       this.afterChange();
     });
   }
 
-  private dropWaiter(waiter: RoomWaiter, error: EaselError): void {
-    const index = this.waiters.indexOf(waiter);
-    if (index >= 0) this.waiters.splice(index, 1);
-    this.timers.clear(waiter.timer);
-    waiter.reject(error);
-  }
-
   private async admitWaiters(): Promise<void> {
-    for (const waiter of [...this.waiters]) {
+    for (const waiter of this.waiters.all()) {
       const resident = this.resident(waiter.modelId);
       const decision = decide(this.views(), this.deps.budget, { modelId: waiter.modelId, memoryBytes: resident.memory?.bytes ?? 0 });
       if (decision.kind === 'wait') continue;
-      this.waiters.splice(this.waiters.indexOf(waiter), 1);
-      this.timers.clear(waiter.timer);
+      this.waiters.take(waiter);
       try {
         if (decision.kind === 'refuse') throw new EaselError('INSUFFICIENT_MEMORY', decision.why);
         const model = await this.deps.models.find(waiter.modelId);
@@ -601,7 +574,7 @@ export class ModelManager {
   private afterChange(): void {
     this.emit();
     this.scheduleExpiry();
-    if (this.waiters.length > 0 && !this.closed) {
+    if (this.waiters.size > 0 && !this.closed) {
       void this.queue.run(() => this.admitWaiters()).catch((error) => this.deps.logger.error('admitting waiting loads failed', { error: String(error) }));
     }
   }
