@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
+import { isEaselError } from './core/errors.js';
 import type { Logger } from './core/ports.js';
 import type { ModelState } from './core/lifecycle/states.js';
 import { ModelManager } from './core/model-manager.js';
@@ -96,8 +97,11 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
     models: manager,
     catalog: {
       describe: async (id) => {
-        const model = await models.find(id).then((found) => (found ? models.get(id) : null));
-        return model ? { description: model.description, defaultSampler: model.defaultSampler } : null;
+        const model = await models.get(id).catch((error: unknown) => {
+          if (isEaselError(error, 'NOT_FOUND')) return null;
+          throw error;
+        });
+        return model && { description: model.description, path: model.path, defaultSampler: model.defaultSampler };
       },
     },
     store: generationStore,
@@ -111,10 +115,7 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
     parallel: config.parallelJobs ?? (GPU_DEVICES.has(config.device) ? config.maxLoadedModels : 1),
     // Refused before any row or work is made when the images folder's disk is full (HTTP 507), for every API.
     assertStorage: () => storage.assertRoom(),
-    promptWarnings: async (id, description, texts) => {
-      const model = await models.find(id);
-      return model ? promptLimits.warnings(model.path, description.tokenizerMaxLength, texts) : [];
-    },
+    promptWarnings: (model, texts) => promptLimits.warnings(model.path, model.description.tokenizerMaxLength, texts),
     nodeName: () => node.name,
     onDrained: () => spareWhenQuiet.poke(),
   });

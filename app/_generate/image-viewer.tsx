@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { ErrorMessage } from '../_components/error-message';
 import { useTRPC, type Generation } from '../_lib/trpc';
-import type { ResultActions } from './job-view';
+import { ResultButtons, type ResultActions } from './job-view';
 
 interface Props extends ResultActions {
   generation: Generation;
@@ -35,22 +35,11 @@ export function ImageViewer({ generation, onClose, onShowResult, onUseAll, onSen
         {generation.prompt} <span className="muted">(seed {generation.seed}, {generation.width} × {generation.height})</span>
       </p>
       <div className="actions">
-        <button type="button" onClick={() => onUseAll(generation)}>
-          Use all parameters
-        </button>
-        {generation.imageUrl && (
-          <button type="button" onClick={() => onSendToImg2Img(generation.imageUrl!)}>
-            Send to img2img
+        <ResultButtons generation={generation} onUseAll={onUseAll} onSendToImg2Img={onSendToImg2Img}>
+          <button type="button" onClick={onShowResult}>
+            Show details
           </button>
-        )}
-        <button type="button" onClick={onShowResult}>
-          Show details
-        </button>
-        {generation.imageUrl && (
-          <a className="button" href={generation.imageUrl} download={`easel-${generation.seed}.png`}>
-            Download
-          </a>
-        )}
+        </ResultButtons>
         <button type="button" className="danger" onClick={() => remove.mutate({ id: generation.id })} disabled={remove.isPending}>
           Delete
         </button>

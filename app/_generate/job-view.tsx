@@ -3,7 +3,7 @@
 // the finished image with its parameters, "use all parameters", "send to img2img" and a download link.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ErrorMessage } from '../_components/error-message';
 import { ProgressBar } from '../_components/progress-bar';
 import { formatDuration } from '../_lib/format';
@@ -16,6 +16,29 @@ function isUnfinished(event: JobEvent): event is Extract<JobEvent, { status: 'qu
 export interface ResultActions {
   onUseAll: (generation: Generation) => void;
   onSendToImg2Img: (imageUrl: string) => void;
+}
+
+/** What every finished image offers: its parameters back into the form, itself as an initial image, a download;
+ * `children` (more actions of the place showing it) go before the download. */
+export function ResultButtons({ generation, onUseAll, onSendToImg2Img, children }: { generation: Generation; children?: ReactNode } & ResultActions) {
+  return (
+    <>
+      <button type="button" onClick={() => onUseAll(generation)}>
+        Use all parameters
+      </button>
+      {generation.imageUrl && (
+        <button type="button" onClick={() => onSendToImg2Img(generation.imageUrl!)}>
+          Send to img2img
+        </button>
+      )}
+      {children}
+      {generation.imageUrl && (
+        <a className="button" href={generation.imageUrl} download={`easel-${generation.seed}.png`}>
+          Download
+        </a>
+      )}
+    </>
+  );
 }
 
 function ResultDetails({ generation, onUseAll, onSendToImg2Img }: { generation: Generation } & ResultActions) {
@@ -44,19 +67,7 @@ function ResultDetails({ generation, onUseAll, onSendToImg2Img }: { generation: 
         ))}
       </dl>
       <div className="actions">
-        <button type="button" onClick={() => onUseAll(generation)}>
-          Use all parameters
-        </button>
-        {generation.imageUrl && (
-          <button type="button" onClick={() => onSendToImg2Img(generation.imageUrl!)}>
-            Send to img2img
-          </button>
-        )}
-        {generation.imageUrl && (
-          <a className="button" href={generation.imageUrl} download={`easel-${generation.seed}.png`}>
-            Download
-          </a>
-        )}
+        <ResultButtons generation={generation} onUseAll={onUseAll} onSendToImg2Img={onSendToImg2Img} />
       </div>
     </>
   );

@@ -41,7 +41,7 @@ export async function createGenerationScenario(options: GenerationScenarioOption
   let nextId = 1;
   const queue = new GenerationQueue({
     models: manager,
-    catalog: { describe: async (id) => (MODEL_PATHS[id] ? { description: fakeLoadedModel(), defaultSampler: 'DDIM' } : null) },
+    catalog: { describe: async (id) => (MODEL_PATHS[id] ? { description: fakeLoadedModel(), path: MODEL_PATHS[id]!, defaultSampler: 'DDIM' } : null) },
     defaultSampler: 'DDIM',
     parallel: options.parallel ?? 1,
     store,

@@ -18,7 +18,7 @@ export interface ModelCache {
   acquire(modelId: string, options: { context: TransitionContext; keepAlive?: KeepAliveRequest; signal?: AbortSignal }): Promise<Lease>;
   mostRecentlyUsed(): string | null;
   modelState(modelId: string): ModelState;
-  describe(modelId: string): { model: ModelDescription; sampler: string } | null;
+  describe(modelId: string): { model: ModelDescription; modelPath: string; sampler: string } | null;
   attachJobs(port: { countsFor(modelId: string): { running: number; queued: number; pinning: number }; cancelFor(modelId: string, reason: string): void }): void;
   jobsChanged(): void;
   subscribe(listener: (status: ModelsStatus) => void): () => void;
@@ -26,7 +26,7 @@ export interface ModelCache {
 
 /** Registered models' descriptions, for jobs whose model is not loaded yet. */
 export interface ModelCatalog {
-  describe(modelId: string): Promise<{ description: ModelDescription; defaultSampler: string | null } | null>;
+  describe(modelId: string): Promise<{ description: ModelDescription; path: string; defaultSampler: string | null } | null>;
 }
 
 export interface JobOrigin {
@@ -63,7 +63,7 @@ export interface GenerationQueueDeps {
   /** Refuses new jobs when there is no room for their images (INSUFFICIENT_STORAGE). */
   assertStorage?: () => Promise<void>;
   /** Words past the model's token limit, as warnings for the caller. */
-  promptWarnings?: (modelId: string, model: ModelDescription, texts: { prompt: string; negativePrompt: string }) => Promise<string[]>;
+  promptWarnings?: (model: { path: string; description: ModelDescription }, texts: { prompt: string; negativePrompt: string }) => Promise<string[]>;
   /** Called when the last job has ended and none is waiting. */
   onDrained?: () => void;
   /** Called after a job ended (retention). */
@@ -126,11 +126,12 @@ export class GenerationQueue {
     const registered = resident ? null : await this.deps.catalog.describe(modelId);
     if (!resident && !registered) throw new EaselError('NOT_FOUND', `No model with id "${modelId}" is registered (see models.list)`);
     const description = resident?.model ?? registered!.description;
+    const path = resident?.modelPath ?? registered!.path;
     const sampler = resident?.sampler ?? registered?.defaultSampler ?? this.deps.defaultSampler;
     const params = resolveParams(input, description, sampler, this.deps.randomSeed);
     const count = params.seeds.length;
     await this.deps.assertStorage?.();
-    const warnings = (await this.deps.promptWarnings?.(modelId, description, { prompt: params.prompt, negativePrompt: params.negativePrompt })) ?? [];
+    const warnings = (await this.deps.promptWarnings?.({ path, description }, { prompt: params.prompt, negativePrompt: params.negativePrompt })) ?? [];
     // No await between this check and the reservation below, or two requests could both take the last places.
     const queued = this.waiting.length + this.reserved;
     if (queued + count > this.limit) {
