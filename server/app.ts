@@ -35,6 +35,7 @@ import { PromptLimits } from './registry/prompt-limits.js';
 import { createPullService } from './registry/hub/hub-pulls.js';
 import { joinCluster } from './cluster/this-node.js';
 import { nodeStateOf } from './cluster/node-state.js';
+import { openClusterJobs, type ClusterWork } from './cluster/open-cluster-jobs.js';
 
 export { DEFAULT_SAMPLER };
 
@@ -93,6 +94,22 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
   });
   await storage.start();
   const promptLimits = new PromptLimits();
+  const parallel = config.parallelJobs ?? (GPU_DEVICES.has(config.device) ? config.maxLoadedModels : 1);
+  // On a shared PostgreSQL the nodes share the jobs through pg-boss; on SQLite this server runs its own.
+  const cluster: ClusterWork | null =
+    db.provider === 'postgresql'
+      ? await openClusterJobs({
+          db,
+          url: config.databaseUrl,
+          generations: () => generations,
+          nodeName: () => node.name,
+          residentModels: () => manager.status().models.map((m) => m.modelId),
+          nodes: () => services.nodes.list(),
+          parallel,
+          heartbeatMs: config.heartbeatMs,
+          logger,
+        })
+      : null;
   const generations: GenerationQueue = new GenerationQueue({
     models: manager,
     catalog: {
@@ -112,20 +129,24 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
     defaultSampler: DEFAULT_SAMPLER,
     logger,
     limit: config.queueLimit,
-    parallel: config.parallelJobs ?? (GPU_DEVICES.has(config.device) ? config.maxLoadedModels : 1),
+    parallel,
     // Refused before any row or work is made when the images folder's disk is full (HTTP 507), for every API.
     assertStorage: () => storage.assertRoom(),
     promptWarnings: (model, texts) => promptLimits.warnings(model.path, model.description.tokenizerMaxLength, texts),
     nodeName: () => node.name,
     onDrained: () => spareWhenQuiet.poke(),
+    ...(cluster ? { shared: cluster.jobs, onEvent: cluster.relayEvent } : {}),
   });
-  await recoverJobs({
-    store: generationStore,
-    modelExists: async (id) => (await models.find(id)) !== null,
-    requeue: (record) => generations.requeue(record),
-    abandon: (record, error) => generations.abandon(record, error),
-    logger,
-  });
+  // With a cluster, pg-boss keeps the jobs and lost nodes' jobs are rescued once this node has joined (below).
+  if (!cluster) {
+    await recoverJobs({
+      store: generationStore,
+      modelExists: async (id) => (await models.find(id)) !== null,
+      requeue: (record) => generations.requeue(record),
+      abandon: (record, error) => generations.abandon(record, error),
+      logger,
+    });
+  }
   // The next spare runner starts once the server is quiet.
   const spareWhenQuiet: IdleTask = new IdleTask({
     busy: () => manager.status().models.some((m) => TRANSITIONAL_STATES.has(m.state)) || generations.busy,
@@ -171,13 +192,16 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
       url: config.nodeUrl ?? `http://${host}:${port}`,
       device: config.device,
       heartbeatMs: config.heartbeatMs,
-      state: () => nodeStateOf(manager.status(), generations.jobs().length),
+      state: () => nodeStateOf(manager.status(), generations.localDepth),
       logger,
     });
+    await cluster?.jobs.start();
   } catch (error) {
     server.closeAllConnections();
     server.close();
+    await cluster?.jobs.stop();
     await generations.shutdown();
+    await cluster?.close();
     await manager.shutdown();
     await storage.stop();
     await db.close();
@@ -197,7 +221,9 @@ export async function startEasel(config: Config, logger: Logger): Promise<Runnin
         spareWhenQuiet.stop();
         await warm?.close();
         // Jobs first: their final rows are written before the models go and the database closes.
+        await cluster?.jobs.stop();
         await generations.shutdown();
+        await cluster?.close();
         // A pull in flight must not register against a closed database.
         await services.pulls.close();
         await manager.shutdown();

@@ -26,6 +26,7 @@ function keepAliveVariable(name: string) {
 const schema = z.object({
   EASEL_DATA_DIR: z.string().min(1).default('./data'),
   EASEL_MODELS_DIR: z.string().min(1).optional(),
+  EASEL_IMAGES_DIR: z.string().min(1).optional(),
   EASEL_HOST: z.string().min(1).default('127.0.0.1'),
   EASEL_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
   EASEL_DEVICE: z.enum(DEVICES).default('auto'),
@@ -159,7 +160,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     allowedOrigins: parseList(e.EASEL_ALLOWED_ORIGINS),
     demoModel: e.EASEL_DEMO_MODEL === '1',
     databaseUrl: e.DATABASE_URL ?? `file:${resolve(dataDir, 'easel.db')}`,
-    imagesDir: resolve(dataDir, 'images'),
+    imagesDir: resolve(e.EASEL_IMAGES_DIR ?? resolve(dataDir, 'images')),
     queueLimit: e.EASEL_QUEUE_LIMIT,
     warmRunner: e.EASEL_WARM_RUNNER === '1',
     maxLoadedModels: e.EASEL_MAX_LOADED_MODELS,

@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const LINKS = [
   { href: '/', label: 'Generate' },
   { href: '/models', label: 'Models' },
+  { href: '/nodes', label: 'Nodes' },
   { href: '/admin/history', label: 'History' },
 ] as const;
 

@@ -1,24 +1,13 @@
 'use client';
 // The models held in memory now: state, memory against the budget, keep-alive countdown, jobs, and Unload.
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { formatBytes } from '../../client/format-bytes';
 import { formatDuration } from '../_lib/format';
 import { useLiveStatus } from '../_lib/live-status';
+import { useNow } from '../_lib/use-now';
 import { useTRPC } from '../_lib/trpc';
 import { ErrorMessage } from './error-message';
 import { StateBadge } from './state-badge';
-
-/** A clock that ticks once a second while something counts down. */
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
 
 function keepAliveText(keepAlive: number, expiresAt: Date | null, now: number): string {
   if (keepAlive < 0) return 'kept until unloaded';

@@ -57,9 +57,12 @@ export function Gallery({ onOpen, currentId, onUseAll, onSendToImg2Img }: Props)
       <ul className="thumbs">
         {items.map((g) => (
           <li key={g.id}>
-            <button type="button" className="thumb" aria-pressed={g.id === currentId} onClick={() => setViewing(g)} title={g.prompt}>
+            <button type="button" className="thumb" aria-pressed={g.id === currentId} onClick={() => setViewing(g)} title={g.node === null ? g.prompt : `${g.prompt} (on ${g.node})`}>
               {g.imageUrl && <img src={g.imageUrl} alt="" loading="lazy" width={g.width} height={g.height} />}
-              <span className="visually-hidden">Show “{g.prompt}” (seed {g.seed})</span>
+              <span className="visually-hidden">
+                Show “{g.prompt}” (seed {g.seed}
+                {g.node === null ? '' : `, on ${g.node}`})
+              </span>
             </button>
           </li>
         ))}

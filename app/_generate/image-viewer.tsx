@@ -32,7 +32,10 @@ export function ImageViewer({ generation, onClose, onShowResult, onUseAll, onSen
     <dialog ref={dialog} className="image-viewer" aria-label="Full-size image" onClose={onClose} onClick={(e) => e.target === dialog.current && onClose()}>
       {generation.imageUrl && <img src={generation.imageUrl} alt={`Generated image: ${generation.prompt}`} width={generation.width} height={generation.height} />}
       <p className="viewer-caption">
-        {generation.prompt} <span className="muted">(seed {generation.seed}, {generation.width} × {generation.height})</span>
+        {generation.prompt} <span className="muted">
+          (seed {generation.seed}, {generation.width} × {generation.height}
+          {generation.node === null ? '' : `, on ${generation.node}`})
+        </span>
       </p>
       <div className="actions">
         <ResultButtons generation={generation} onUseAll={onUseAll} onSendToImg2Img={onSendToImg2Img}>

@@ -55,6 +55,8 @@ function ResultDetails({ generation, onUseAll, onSendToImg2Img }: { generation: 
     ['Seed', String(generation.seed)],
     ['Size', `${generation.width} × ${generation.height}`],
     ['Time', generation.runMs === null ? formatDuration(generation.durationMs) : `${formatDuration(generation.durationMs)} (onnxruntime ${formatDuration(generation.runMs)})`],
+    // Which GPU server ran it, for a UI that serves several; jobs recorded before nodes were named have none.
+    ...(generation.node === null ? [] : [['Node', generation.node] as [string, string]]),
   ];
   return (
     <>

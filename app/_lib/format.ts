@@ -11,6 +11,12 @@ export function formatDuration(ms: number | null | undefined): string {
   return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
+/** How long ago something happened, in whole seconds up to a minute ("4 s ago"); a clock ahead of ours reads as now. */
+export function formatAge(ms: number): string {
+  const seconds = Math.floor(Math.max(0, ms) / 1000);
+  return seconds < 60 ? `${seconds} s ago` : `${formatDuration(ms)} ago`;
+}
+
 export function formatTime(date: Date | null | undefined): string {
   if (!date) return '—';
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });

@@ -17,6 +17,7 @@ export type Generation = Outputs['history']['generations']['items'][number];
 export type Sampler = Outputs['pipeline']['samplers'][number];
 export type JobEvent = Outputs['generate']['onProgress'] extends AsyncIterable<infer E> ? E : never;
 export type ActiveJob = Outputs['generate']['jobs'][number];
+export type ClusterNode = Outputs['nodes']['list'][number];
 
 const URL_PATH = '/api/trpc';
 

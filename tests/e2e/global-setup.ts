@@ -13,7 +13,7 @@ export const E2E_ADMIN_TOKEN = 'e2e-admin-token';
 /** First start builds the web UI (`next build`) and the demo model. */
 const START_TIMEOUT_MS = 240_000;
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);

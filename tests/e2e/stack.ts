@@ -51,9 +51,10 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string): 
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
-/** Signs the browser context in with the admin token, as a person would on the sign-in page (the session cookie). */
+/** Signs the browser context in with the admin token, as a person would on the sign-in page (the session cookie);
+ * on `stack`'s web UI, which need not be the global one. */
 export async function signIn(page: Page, stack: Stack): Promise<void> {
-  const response = await page.request.post('/api/auth/sign-in', {
+  const response = await page.request.post(`${stack.webUrl}/api/auth/sign-in`, {
     data: { token: stack.adminToken },
     headers: { origin: stack.webUrl, 'content-type': 'application/json' },
   });

@@ -11,7 +11,8 @@ import type { Actor, Clock, GenerationRecord, GenerationRequest, GenerationStore
 import { resolveParams, type GenerationInput } from './generation-params.js';
 import { JobEvents, isFinal, type JobEvent } from './job-events.js';
 import { pickNext, pinningJobs } from './job-order.js';
-import { JobList, type ActiveJobView } from './job-list.js';
+import { JobList, type ActiveJobView, type JobEntry } from './job-list.js';
+import type { SharedDispatch, SharedJobExtras } from './shared-dispatch.js';
 
 /** What the queue needs of the facade (ModelManager implements it). */
 export interface ModelCache {
@@ -70,6 +71,10 @@ export interface GenerationQueueDeps {
   onFinished?: (id: string) => void;
   /** The GPU server running the jobs, recorded on each row it runs. */
   nodeName?: () => string | null;
+  /** Several nodes share the jobs (PostgreSQL): new jobs go to the shared queue, not this one's line. */
+  shared?: SharedDispatch;
+  /** Every event of the jobs run here, for the other nodes' subscribers. */
+  onEvent?: (event: JobEvent) => void;
 }
 
 export interface GenerationView extends Omit<GenerationRecord, 'imagePath'> {
@@ -90,9 +95,13 @@ export interface Job {
   ownerId: string | null;
   createdAt: Date;
   attempts: number;
+  /** Set when this node stops with the shared queue: the job is not ended here but run again elsewhere. */
+  leftToOthers?: boolean;
 }
 
 const WRITE_RETRIES_MS = [200, 500, 1000, 2000, 5000, 10_000];
+/** How long generate.cancel waits for the node running a job to report it stopped. */
+const CANCEL_WAIT_MS = 10_000;
 
 export class GenerationQueue {
   private readonly waiting: Job[] = [];
@@ -106,6 +115,10 @@ export class GenerationQueue {
   private reserved = 0;
   private closed = false;
   private readonly pendingWrites = new Set<Promise<void>>();
+  private elsewhere: JobEntry[] = [];
+  /** Callers of runClaimed, told when their job's final row is written. */
+  private readonly settled = new Map<string, (event: JobEvent | null) => void>();
+  private readonly endWaiters = new Map<string, Array<() => void>>();
 
   constructor(private readonly deps: GenerationQueueDeps) {
     this.limit = deps.limit ?? 32;
@@ -139,6 +152,10 @@ export class GenerationQueue {
     }
     const context: TransitionContext = { actor: origin.actor, requestId: origin.requestId ?? null };
     const keepAlive: KeepAliveRequest | undefined = input.keepAlive === undefined ? undefined : { seconds: input.keepAlive, role: origin.ownerRole };
+    if (this.deps.shared) {
+      const ids = await this.submitShared(params, modelId, origin, warnings, keepAlive);
+      return { id: ids[0]!, ids, warnings };
+    }
     this.reserved += count;
     const jobs: Job[] = [];
     try {
@@ -173,11 +190,78 @@ export class GenerationQueue {
     return { id: jobs[0]!.id, ids: jobs.map((j) => j.id), warnings };
   }
 
+  /** The rows and jobs of a request when the nodes share the work: saved and queued in one transaction. */
+  private async submitShared(
+    params: ReturnType<typeof resolveParams>,
+    modelId: string,
+    origin: JobOrigin,
+    warnings: string[],
+    keepAlive: KeepAliveRequest | undefined,
+  ): Promise<string[]> {
+    const { seeds, initImageBase64, ...common } = params;
+    const extras: SharedJobExtras = {};
+    if (keepAlive) extras.keepAlive = keepAlive;
+    if (initImageBase64 !== undefined) extras.initImageBase64 = initImageBase64;
+    const jobs = seeds.map((seed) => ({
+      row: { ...common, id: this.deps.newId(), seed, strength: params.strength ?? null, modelId, ownerRole: origin.ownerRole, ownerId: origin.ownerId, actor: origin.actor, warnings },
+      extras,
+    }));
+    const records = await this.deps.shared!.submit(jobs);
+    return records.map((record) => record.id);
+  }
+
+  /**
+   * Runs a job this node claimed from the shared queue (see server/cluster/cluster-jobs.ts); resolves with its
+   * final event once it has ended and its row is written, or null when this node stopped and left it to the others.
+   */
+  runClaimed(record: GenerationRecord, extras: SharedJobExtras): Promise<JobEvent | null> {
+    const job = this.jobOf(record);
+    if (extras.initImageBase64 !== undefined) job.request.initImageBase64 = extras.initImageBase64;
+    if (extras.keepAlive) job.keepAlive = extras.keepAlive;
+    // Resolved once the final row is written (see settle): the caller then completes the shared job.
+    const ended = new Promise<JobEvent | null>((resolve) => this.settled.set(record.id, resolve));
+    this.enqueue(job);
+    return ended;
+  }
+
+  /** Jobs this node runs or holds in its line (the shared queue's are not counted). */
+  get localDepth(): number {
+    return this.active.size + this.waiting.length;
+  }
+
+  /** True while this node runs the job or holds it in its line. */
+  holds(id: string): boolean {
+    return this.active.has(id) || this.waiting.some((job) => job.id === id);
+  }
+
+  /** Models with a job running or waiting on this node. */
+  localModels(): Set<string> {
+    return new Set([...this.active.values(), ...this.waiting].map((job) => job.modelId));
+  }
+
+  /** An event of a job another node runs, for this node's subscribers. */
+  relay(event: JobEvent): void {
+    if (this.holds(event.id)) return;
+    this.events.emit(event);
+    this.list.update(event);
+  }
+
+  /** The cluster's unfinished jobs run by other nodes or not yet claimed, for the shared list (generate.jobs). */
+  showElsewhere(entries: JobEntry[]): void {
+    this.elsewhere = entries;
+    this.changed();
+  }
+
   /**
    * Queues again a job found unfinished at start-up (see job-recovery.ts): same id, seed and parameters, so
    * the same image. Its image-to-image input is not kept across restarts, so such a job can't be recovered.
    */
   async requeue(record: GenerationRecord): Promise<void> {
+    await this.persist(record.id, { status: 'queued' });
+    this.enqueue(this.jobOf(record));
+  }
+
+  private jobOf(record: GenerationRecord): Job {
     const request: GenerationRequest = {
       jobId: record.id,
       prompt: record.prompt,
@@ -192,8 +276,8 @@ export class GenerationQueue {
       previewEvery: this.deps.previewEvery ?? 5,
     };
     const context: TransitionContext = { actor: (record.actor as Actor | null) ?? 'system' };
-    await this.persist(record.id, { status: 'queued' });
-    this.enqueue({ id: record.id, seq: 0, modelId: record.modelId, request, context, controller: new AbortController(), phase: 'queued', prompt: record.prompt, ownerId: record.ownerId, createdAt: record.createdAt, attempts: record.attempts });
+    if (record.strength !== null) request.strength = record.strength;
+    return { id: record.id, seq: 0, modelId: record.modelId, request, context, controller: new AbortController(), phase: 'queued', prompt: record.prompt, ownerId: record.ownerId, createdAt: record.createdAt, attempts: record.attempts };
   }
 
   /** Ends a job found unfinished at start-up that can't run again; its row and any subscriber learn why. */
@@ -229,13 +313,35 @@ export class GenerationQueue {
       await ended;
       return { cancelled: true, generation: await this.get(id) };
     }
-    // Not in memory (another server's, or left by a crash and not recovered): end the row itself.
+    if (this.deps.shared) return this.cancelShared(id, reason);
+    // Not in memory (left by a crash and not recovered): end the row itself.
     const record = await this.deps.store.get(id);
     if (record.status === 'queued' || record.status === 'loading' || record.status === 'running') {
       await this.persist(id, { status: 'cancelled', error: reason, finishedAt: this.clock.now() });
       return { cancelled: true, generation: await this.get(id) };
     }
     return { cancelled: false, generation: this.view(record) };
+  }
+
+  /** A job this node doesn't hold: the shared queue ends it, or asks the node running it (within one step). */
+  private async cancelShared(id: string, reason: string): Promise<{ cancelled: boolean; generation: GenerationView }> {
+    const before = await this.deps.store.get(id);
+    if (before.status !== 'queued' && before.status !== 'loading' && before.status !== 'running') return { cancelled: false, generation: this.view(before) };
+    const ended = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), CANCEL_WAIT_MS);
+      const off = this.events.subscribe(id, (event) => {
+        if (isFinal(event)) done();
+      });
+      function done() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+    await this.deps.shared!.cancelElsewhere(id, reason);
+    await ended;
+    const after = await this.deps.store.get(id);
+    return { cancelled: after.status === 'cancelled', generation: this.view(after) };
   }
 
   async get(id: string): Promise<GenerationView> {
@@ -276,9 +382,15 @@ export class GenerationQueue {
     return this.active.size > 0 || this.waiting.length > 0;
   }
 
-  /** Graceful stop: new jobs are refused, the rest cancelled, their rows written before it resolves. */
+  /**
+   * Graceful stop: new jobs are refused, the rest cancelled, their rows written before it resolves. With the
+   * shared queue the jobs are not cancelled but left to the other nodes: their rows stay as they are, and the
+   * nodes that see this one stopped queue them again (server/cluster/job-rescue.ts).
+   */
   async shutdown(reason = 'The server is shutting down'): Promise<void> {
     this.closed = true;
+    const leave = this.deps.shared !== undefined;
+    for (const job of [...this.waiting, ...this.active.values()]) job.leftToOthers = leave;
     for (const job of this.waiting.splice(0)) this.track(this.finish(job, 'cancelled', new EaselError('CANCELLED', reason)));
     const ended = [...this.active.keys()].map((id) => this.whenEnded(id));
     for (const job of this.active.values()) {
@@ -331,6 +443,7 @@ export class GenerationQueue {
         .catch((error) => this.deps.logger.error('generation bookkeeping failed', { id: job.id, error: String(error) }))
         .finally(() => {
           this.active.delete(job.id);
+          this.ended(job.id);
           this.changed();
           this.pump();
           if (!this.busy) this.deps.onDrained?.();
@@ -400,8 +513,10 @@ export class GenerationQueue {
       const finishedAt = this.clock.now();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
       const runMs = Math.round(result.runMs);
-      this.emit({ id: job.id, status: 'done', done: true, imageUrl: this.deps.imageUrl(job.id), seed: job.request.seed, durationMs, runMs });
+      const done: JobEvent = { id: job.id, status: 'done', done: true, imageUrl: this.deps.imageUrl(job.id), seed: job.request.seed, durationMs, runMs };
+      this.emit(done);
       await this.persist(job.id, { status: 'done', durationMs, runMs, imagePath: job.request.outputPath, finishedAt });
+      this.settle(job.id, done);
       this.deps.onFinished?.(job.id);
     } catch (error) {
       const failure = toEaselError(error, 'GENERATION_FAILED');
@@ -413,11 +528,23 @@ export class GenerationQueue {
 
   /** The final event first (subscribers must hear of it even if the database can't), then the row. */
   private async finish(job: Job, status: 'failed' | 'cancelled', error: EaselError, startedAt?: Date): Promise<void> {
+    if (job.leftToOthers && status === 'cancelled') {
+      this.settle(job.id, null);
+      return;
+    }
     const finishedAt = this.clock.now();
     const durationMs = startedAt ? finishedAt.getTime() - startedAt.getTime() : null;
-    this.emit({ id: job.id, status, error: { code: error.code, message: error.message } });
+    const event: JobEvent = { id: job.id, status, error: { code: error.code, message: error.message } };
+    this.emit(event);
     await this.persist(job.id, { status, error: error.message, finishedAt, durationMs });
+    this.settle(job.id, event);
     this.deps.onFinished?.(job.id);
+  }
+
+  private settle(id: string, event: JobEvent | null): void {
+    this.settled.get(id)?.(event);
+    this.settled.delete(id);
+    this.ended(id);
   }
 
   /** Writes a row change, retrying with backoff; a write that never succeeds is logged as a gap, not thrown. */
@@ -441,21 +568,23 @@ export class GenerationQueue {
     this.pendingWrites.add(tracked);
   }
 
+  /** Resolves once the job has ended here and its row is written (or it was left to the other nodes). */
   private whenEnded(id: string): Promise<void> {
     return new Promise((resolve) => {
-      if (!this.active.has(id) && !this.waiting.some((j) => j.id === id)) return resolve();
-      const off = this.events.subscribe(id, (event) => {
-        if (isFinal(event)) {
-          off();
-          resolve();
-        }
-      });
+      if (!this.holds(id)) return resolve();
+      this.endWaiters.set(id, [...(this.endWaiters.get(id) ?? []), resolve]);
     });
+  }
+
+  private ended(id: string): void {
+    for (const resolve of this.endWaiters.get(id) ?? []) resolve();
+    this.endWaiters.delete(id);
   }
 
   private emit(event: JobEvent): void {
     this.events.emit(event);
     this.list.update(event);
+    this.deps.onEvent?.(event);
   }
 
   private emitPositions(): void {
@@ -465,7 +594,9 @@ export class GenerationQueue {
   }
 
   private changed(): void {
-    this.list.setOrder([...this.active.values(), ...this.waiting].map((job) => ({ id: job.id, modelId: job.modelId, ownerId: job.ownerId, prompt: job.prompt, createdAt: job.createdAt, totalSteps: job.request.steps })));
+    const here = [...this.active.values(), ...this.waiting].map((job) => ({ id: job.id, modelId: job.modelId, ownerId: job.ownerId, prompt: job.prompt, createdAt: job.createdAt, totalSteps: job.request.steps }));
+    const ids = new Set(here.map((entry) => entry.id));
+    this.list.setOrder([...here, ...this.elsewhere.filter((entry) => !ids.has(entry.id))]);
     this.deps.models.jobsChanged();
   }
 }

@@ -19,7 +19,7 @@ export interface ActiveJobView {
   loadProgress?: LoadProgress;
 }
 
-interface Entry {
+export interface JobEntry {
   id: string;
   modelId: string;
   ownerId: string | null;
@@ -33,11 +33,11 @@ function stepOf(event: JobEvent): number {
 }
 
 export class JobList {
-  private order: Entry[] = [];
+  private order: JobEntry[] = [];
   private readonly latest = new Map<string, JobEvent>();
   private readonly listeners = new Set<(jobs: ActiveJobView[]) => void>();
 
-  setOrder(order: Entry[]): void {
+  setOrder(order: JobEntry[]): void {
     this.order = order;
     const ids = new Set(order.map((entry) => entry.id));
     for (const id of this.latest.keys()) if (!ids.has(id)) this.latest.delete(id);

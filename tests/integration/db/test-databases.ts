@@ -1,20 +1,15 @@
 // The databases the db tests run against: always a fresh SQLite file in a temporary directory, and also a fresh
 // PostgreSQL database when EASEL_TEST_POSTGRES_URL names a server (e.g. postgres://easel@127.0.0.1:54329/postgres);
 // and the hooks that give a describe block one migrated database of a kind.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import type { Database } from '../../../server/db/database.js';
 import { openDatabase } from '../../../server/db/open-database.js';
+import { createScratchPostgres, type ScratchDatabase } from '../../helpers/scratch-postgres.js';
 
-export interface ScratchDatabase {
-  url: string;
-  /** Deletes the file or drops the database; call after every connection is closed. */
-  dispose(): Promise<void>;
-}
+export type { ScratchDatabase };
 
 export interface TestDatabaseKind {
   name: 'sqlite' | 'postgresql';
@@ -29,32 +24,8 @@ const sqlite: TestDatabaseKind = {
   },
 };
 
-async function asAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 function postgres(adminUrl: string): TestDatabaseKind {
-  return {
-    name: 'postgresql',
-    async scratch() {
-      const name = `easel_test_${randomUUID().replace(/-/g, '')}`;
-      await asAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return {
-        url: url.toString(),
-        dispose: async () => {
-          await asAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-        },
-      };
-    },
-  };
+  return { name: 'postgresql', scratch: () => createScratchPostgres(adminUrl) };
 }
 
 const postgresUrl = process.env.EASEL_TEST_POSTGRES_URL;
