@@ -9,6 +9,7 @@ import { describeMachine, machineInfo } from './machine.js';
 import { prepareBenchModels, type BenchModels } from './models/bench-models.js';
 import { startBenchServer, type BenchServer } from './server-process.js';
 import { apiOverhead } from './sections/api-overhead.js';
+import { cluster } from './sections/cluster.js';
 import { floor } from './sections/floor.js';
 import { loadAndCancel } from './sections/load-cancel.js';
 import { memoryCycles } from './sections/memory.js';
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, Section> = {
   overhead: pipelineOverhead,
   floor,
   cache: modelCache,
+  cluster,
   api: apiOverhead,
   responsiveness,
   load: loadAndCancel,

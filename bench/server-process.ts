@@ -29,7 +29,7 @@ export interface BenchServerOptions {
   dataDir: string;
   modelsDir: string;
   threads: number;
-  /** More server variables (EASEL_MAX_LOADED_MODELS, EASEL_PARALLEL_JOBS…), over the bench's own. */
+  /** More server variables (EASEL_MAX_LOADED_MODELS, EASEL_PARALLEL_JOBS, DATABASE_URL…), over the bench's own. */
   env?: Record<string, string>;
 }
 
@@ -44,10 +44,11 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     EASEL_THREADS: String(options.threads),
     EASEL_DEMO_MODEL: '0',
     EASEL_BENCH_PROBE: '1',
-    ...options.env,
   };
+  // SQLite in the data folder and no tokens, whatever the shell has; a section may still name a database.
   delete env.DATABASE_URL;
   delete env.EASEL_ADMIN_TOKEN;
+  Object.assign(env, options.env);
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', PROBE, resolve(ROOT, 'server/main.ts')], {
     cwd: ROOT,
     env,

@@ -1,5 +1,6 @@
 'use client';
-// Every running and queued job (from every tab), in the order they run: model, prompt, progress, cancel.
+// Every running and queued job (from every tab), in the order they run: model, prompt, progress and the node
+// running it, cancel.
 import { useMutation } from '@tanstack/react-query';
 import { ErrorMessage } from '../_components/error-message';
 import { ProgressBar } from '../_components/progress-bar';
@@ -8,11 +9,13 @@ import { useTRPC, type ActiveJob } from '../_lib/trpc';
 
 function phase(job: ActiveJob): string {
   if (job.status === 'queued') return `Queued, position ${job.position}`;
+  // Which GPU server holds a started job: several may share one queue.
+  const where = job.node ? ` on ${job.node}` : '';
   if (job.status === 'loading') {
     const part = job.loadProgress ? `: ${job.loadProgress.part} (${job.loadProgress.index + 1} of ${job.loadProgress.count})` : '';
-    return `Loading the model${part}`;
+    return `Loading the model${where}${part}`;
   }
-  return `Step ${job.step} of ${job.totalSteps}${job.etaMs != null ? ` · about ${formatDuration(job.etaMs)} left` : ''}`;
+  return `Step ${job.step} of ${job.totalSteps}${where}${job.etaMs != null ? ` · about ${formatDuration(job.etaMs)} left` : ''}`;
 }
 
 export function QueuePanel({ jobs, live, followedId, onFollow }: { jobs: ActiveJob[]; live: boolean; followedId: string | null; onFollow: (id: string) => void }) {

@@ -12,6 +12,8 @@ export type Context = {
   services: Services;
   actor: Actor;
   requestId: string;
+  /** The caller's bearer token, passed on when a call is forwarded to another node (models.load { node }). */
+  token: string | undefined;
 } & Identity;
 
 export function createContextInner(services: Services, options: { actor?: Actor; requestId?: string; token?: string } = {}): Context {
@@ -19,6 +21,7 @@ export function createContextInner(services: Services, options: { actor?: Actor;
     services,
     actor: options.actor ?? 'script',
     requestId: options.requestId ?? randomUUID(),
+    token: options.token,
     ...identify(services.security, options.token),
   };
 }

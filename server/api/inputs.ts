@@ -21,3 +21,6 @@ export const keepAliveInput = z.union([z.string().max(32), z.number()]).transfor
     return z.NEVER;
   }
 });
+
+/** A node's name as EASEL_NODE_NAME allows it. */
+export const nodeNameInput = z.string().regex(/^[\w.:@\[\]-]{1,128}$/, 'a node name has letters, digits and . _ : @ - (at most 128)');

@@ -232,7 +232,7 @@ export class ClusterJobs implements SharedDispatch {
     try {
       const rows = await createGenerationRepository(this.deps.db).unfinished();
       this.deps.generations().showElsewhere(
-        rows.map((row) => ({ id: row.id, modelId: row.modelId, ownerId: row.ownerId, prompt: row.prompt, createdAt: row.createdAt, totalSteps: row.steps })),
+        rows.map((row) => ({ id: row.id, modelId: row.modelId, ownerId: row.ownerId, prompt: row.prompt, createdAt: row.createdAt, totalSteps: row.steps, node: row.node })),
       );
     } catch (error) {
       this.deps.logger.warn('the shared job list could not be read', { error: String(error) });

@@ -89,7 +89,7 @@ test('the history page asks for a token, then lists, filters, follows and export
   await page.getByRole('button', { name: 'Export CSV', exact: true }).click();
   const csv = await readFile((await (await download).path())!, 'utf8');
   const lines = csv.trim().split(/\r\n/);
-  expect(lines[0]).toBe('id,time,model,from,to,reason,actor,request_id,duration_ms,error');
+  expect(lines[0]).toBe('id,time,model,from,to,reason,actor,request_id,duration_ms,error,node');
   expect(lines.some((l) => l.includes(',slow-model,LOADING,IDLE,LOAD_CANCELLED,ui,'))).toBe(true);
   expect(lines.length - 1).toBe(await bodyRows.count());
 

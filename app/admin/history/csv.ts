@@ -1,7 +1,7 @@
 // Writes transitions as CSV (RFC 4180 quoting) and hands the file to the browser as a download.
 import type { Transition } from '../../_lib/trpc';
 
-const COLUMNS = ['id', 'time', 'model', 'from', 'to', 'reason', 'actor', 'request_id', 'duration_ms', 'error'] as const;
+const COLUMNS = ['id', 'time', 'model', 'from', 'to', 'reason', 'actor', 'request_id', 'duration_ms', 'error', 'node'] as const;
 
 function cell(value: string | number | null): string {
   if (value === null) return '';
@@ -11,7 +11,7 @@ function cell(value: string | number | null): string {
 
 export function transitionsCsv(rows: readonly Transition[]): string {
   const lines = rows.map((r) =>
-    [r.id, r.at.toISOString(), r.modelId, r.from, r.to, r.reason, r.actor, r.requestId, r.durationMs, r.error].map(cell).join(','),
+    [r.id, r.at.toISOString(), r.modelId, r.from, r.to, r.reason, r.actor, r.requestId, r.durationMs, r.error, r.node].map(cell).join(','),
   );
   return [COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
 }

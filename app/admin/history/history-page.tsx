@@ -1,6 +1,7 @@
 'use client';
-// The admin history page: filters, the transitions table with cursor paging, a live tail that follows new
-// transitions as the status stream reports them, CSV export of everything the filters match, and the timeline.
+// The admin history page: filters, the transitions table with cursor paging (optionally grouped by node, kept in
+// the URL as ?group=node), a live tail that follows new transitions as the status stream reports them, CSV export of
+// everything the filters match, and the timeline.
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorMessage } from '../../_components/error-message';
@@ -20,13 +21,22 @@ const PAGE_SIZE = 50;
 /** CSV export reads the log in pages of the largest size the API allows, up to this many rows. */
 const EXPORT_LIMIT = 100_000;
 
-export function HistoryPage() {
+/** Keeps the "Group by node" choice in the address, so a link or a reload shows the same view. */
+function writeGroupParam(byNode: boolean): void {
+  const url = new URL(window.location.href);
+  if (byNode) url.searchParams.set('group', 'node');
+  else url.searchParams.delete('group');
+  window.history.replaceState(null, '', url);
+}
+
+export function HistoryPage({ groupByNode }: { groupByNode: boolean }) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
   const { status, transitions: transitionCount } = useLiveStatus();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [live, setLive] = useState(true);
+  const [byNode, setByNode] = useState(groupByNode);
   const [exporting, setExporting] = useState<string | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const [hasToken, setHasToken] = useState(false);
@@ -41,6 +51,8 @@ export function HistoryPage() {
     ),
   );
   const models = useQuery(trpc.models.list.queryOptions());
+  // The live status is this node's: grouped by node, its residents extend this node's lanes of the chart.
+  const thisNode = useQuery({ ...trpc.models.status.queryOptions(), enabled: byNode }).data?.node;
 
   // Live tail: each lifecycle change is one more audit row, already written when the status event arrives.
   const { refetch } = log;
@@ -99,6 +111,17 @@ export function HistoryPage() {
           <label className="checkbox">
             <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live tail
           </label>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={byNode}
+              onChange={(e) => {
+                setByNode(e.target.checked);
+                writeGroupParam(e.target.checked);
+              }}
+            />{' '}
+            Group by node
+          </label>
           <button type="button" onClick={exportCsv} disabled={exporting !== null || rows.length === 0}>
             {exporting ?? 'Export CSV'}
           </button>
@@ -130,7 +153,7 @@ export function HistoryPage() {
       <DiskUsage />
       <section className="card" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        <TimelineChart rows={rows} current={followsCurrent ? status : undefined} now={Date.now()} />
+        <TimelineChart rows={rows} current={followsCurrent ? status : undefined} now={Date.now()} byNode={byNode ? { currentNode: thisNode ?? null } : undefined} />
       </section>
 
       <section className="card" aria-labelledby="log-heading">
@@ -138,7 +161,7 @@ export function HistoryPage() {
         {log.isPending && <p className="muted">Loading the log…</p>}
         {invalidRange && <p className="muted">Fix the time range above to see transitions.</p>}
         {log.isSuccess && rows.length === 0 && <p className="muted">No transitions match these filters.</p>}
-        {rows.length > 0 && <TransitionsTable rows={rows} newIds={newIds} />}
+        {rows.length > 0 && <TransitionsTable rows={rows} newIds={newIds} byNode={byNode} />}
         <div className="actions">
           <span className="muted">
             Showing {rows.length} {rows.length === 1 ? 'transition' : 'transitions'}

@@ -102,6 +102,10 @@ export interface Job {
 const WRITE_RETRIES_MS = [200, 500, 1000, 2000, 5000, 10_000];
 /** How long generate.cancel waits for the node running a job to report it stopped. */
 const CANCEL_WAIT_MS = 10_000;
+/** …and then for its row to be written: up to 50 × 100 ms. */
+const ROW_WAIT_TRIES = 50;
+const ROW_WAIT_MS = 100;
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled']);
 
 export class GenerationQueue {
   private readonly waiting: Job[] = [];
@@ -340,7 +344,12 @@ export class GenerationQueue {
     });
     await this.deps.shared!.cancelElsewhere(id, reason);
     await ended;
-    const after = await this.deps.store.get(id);
+    // The node that ran it sends the final event before it writes the row.
+    let after = await this.deps.store.get(id);
+    for (let i = 0; i < ROW_WAIT_TRIES && !FINAL_STATUSES.has(after.status); i++) {
+      await new Promise((resolve) => setTimeout(resolve, ROW_WAIT_MS));
+      after = await this.deps.store.get(id);
+    }
     return { cancelled: after.status === 'cancelled', generation: this.view(after) };
   }
 
@@ -594,7 +603,8 @@ export class GenerationQueue {
   }
 
   private changed(): void {
-    const here = [...this.active.values(), ...this.waiting].map((job) => ({ id: job.id, modelId: job.modelId, ownerId: job.ownerId, prompt: job.prompt, createdAt: job.createdAt, totalSteps: job.request.steps }));
+    const node = this.deps.nodeName?.() ?? null;
+    const here = [...this.active.values(), ...this.waiting].map((job) => ({ id: job.id, modelId: job.modelId, ownerId: job.ownerId, prompt: job.prompt, createdAt: job.createdAt, totalSteps: job.request.steps, node }));
     const ids = new Set(here.map((entry) => entry.id));
     this.list.setOrder([...here, ...this.elsewhere.filter((entry) => !ids.has(entry.id))]);
     this.deps.models.jobsChanged();

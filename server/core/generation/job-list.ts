@@ -10,6 +10,8 @@ export interface ActiveJobView {
   ownerId: string | null;
   prompt: string;
   createdAt: Date;
+  /** The node that holds the job; null while it waits in the shared queue for one to take it. */
+  node: string | null;
   status: 'queued' | 'loading' | 'running';
   /** 1-based place in the line while queued; 0 once it has started. */
   position: number;
@@ -26,6 +28,7 @@ export interface JobEntry {
   prompt: string;
   createdAt: Date;
   totalSteps: number;
+  node: string | null;
 }
 
 function stepOf(event: JobEvent): number {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EaselClient } from '../../../client/index.js';
+import { easelCodeOf, type EaselClient } from '../../../client/index.js';
 import { makeDataDir, removeDataDir, startEaselServer, type EaselProcess } from '../../helpers/easel-server.js';
 import { createScratchPostgres, type ScratchDatabase } from '../../helpers/scratch-postgres.js';
 
@@ -103,8 +103,8 @@ if (postgresUrl) {
         expect(events.at(-1)).toMatchObject({ status: 'done' });
         expect(events.some((e) => e.status === 'running' && (e.step ?? 0) > 0)).toBe(true);
       }
-      const rows = await Promise.all(ids.map((id) => a().client.generate.get.query({ id })));
-      expect(rows.every((row) => row.status === 'done' && row.attempts === 1)).toBe(true);
+      const rows = await waitFor(() => Promise.all(ids.map((id) => a().client.generate.get.query({ id }))), (r) => r.every((row) => row.status === 'done'), 'the rows done');
+      expect(rows.map((row) => row.attempts)).toEqual([1, 1, 1, 1]);
       expect(new Set(rows.map((row) => row.node))).toEqual(new Set(['gpu-a', 'gpu-b']));
       // Every node serves every image (the shared images folder).
       for (const row of rows) expect(await sha(`${a().url}${row.imageUrl}`)).toBe(await sha(`${b().url}${row.imageUrl}`));
@@ -131,6 +131,28 @@ if (postgresUrl) {
       expect((await events).at(-1)).toMatchObject({ status: 'cancelled' });
     }, 120_000);
 
+    it('loads a model on the node named, or where it already is, and models.status shows every node’s models', async () => {
+      await a().client.models.unload.mutate();
+      await b().client.models.unload.mutate();
+      const onB = await a().client.models.load.mutate({ id: 'easel-demo', node: 'gpu-b' });
+      expect(onB.models).toMatchObject([{ modelId: 'easel-demo', state: 'LOADED' }]);
+      expect((await a().client.models.status.query()).models).toEqual([]);
+      const status = await waitFor(
+        () => a().client.models.status.query(),
+        (s) => s.nodes?.find((n) => n.name === 'gpu-b')?.models.some((m) => m.modelId === 'easel-demo') === true,
+        'gpu-b reporting the model',
+      );
+      expect(status.node).toBe('gpu-a');
+      expect(status.nodes?.find((n) => n.name === 'gpu-a')?.models).toEqual([]);
+      const [loaded] = (await a().client.history.transitions.query({ limit: 1 })).items;
+      expect(loaded).toMatchObject({ modelId: 'easel-demo', to: 'LOADED', node: 'gpu-b' });
+      // No node named: the node that already holds the model, not a second copy.
+      await a().client.models.load.mutate({ id: 'easel-demo' });
+      expect((await a().client.models.status.query()).models).toEqual([]);
+      const refused = await a().client.models.load.mutate({ id: 'easel-demo', node: 'gpu-z' }).catch((error: unknown) => error);
+      expect(easelCodeOf(refused)).toBe('NOT_FOUND');
+    }, 120_000);
+
     it('hands a stopping node’s running job to the other node instead of cancelling it', async () => {
       const { id } = await a().client.generate.start.mutate({ ...LONG_JOB, seed: 17 });
       const started = await waitFor(() => a().client.generate.get.query({ id }), (row) => row.status === 'running', 'the job running');
@@ -139,7 +161,9 @@ if (postgresUrl) {
       const events = follow(staying.client, id);
       await leaving.stop();
       expect((await events).at(-1)).toMatchObject({ status: 'done' });
-      expect(await staying.client.generate.get.query({ id })).toMatchObject({ status: 'done', attempts: 2, node: staying === a() ? 'gpu-a' : 'gpu-b' });
+      // The final event goes out before the row is written.
+      const row = await waitFor(() => staying.client.generate.get.query({ id }), (r) => r.status === 'done', 'the row done');
+      expect(row).toMatchObject({ attempts: 2, node: staying === a() ? 'gpu-a' : 'gpu-b' });
       // The stopped node comes back under its name.
       await start(started.node!, false);
     }, 180_000);
@@ -158,8 +182,8 @@ if (postgresUrl) {
       await victim.kill();
       servers.delete(started.node!);
       expect((await events).at(-1)).toMatchObject({ status: 'done' });
-      const row = await survivor.client.generate.get.query({ id });
-      expect(row).toMatchObject({ status: 'done', attempts: 2, node: survivor === a() ? 'gpu-a' : 'gpu-b' });
+      const row = await waitFor(() => survivor.client.generate.get.query({ id }), (r) => r.status === 'done', 'the row done');
+      expect(row).toMatchObject({ attempts: 2, node: survivor === a() ? 'gpu-a' : 'gpu-b' });
       expect(await sha(`${survivor.url}${row.imageUrl}`)).toBe(await sha(`${survivor.url}${(await survivor.client.generate.get.query({ id: reference.id })).imageUrl}`));
       const nodes = await survivor.client.nodes.list.query();
       expect(nodes.find((node) => node.name === started.node)).toMatchObject({ alive: false, liveness: 'lost' });
