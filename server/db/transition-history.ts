@@ -8,6 +8,8 @@ import { toTransitionRow, type TransitionRow } from './transition-row.js';
 
 export interface TransitionQuery {
   modelId?: string;
+  /** Only the transitions this node made. */
+  node?: string;
   reason?: TransitionReason;
   from?: ModelState;
   to?: ModelState;
@@ -25,6 +27,7 @@ export async function listTransitions(db: Database, query: TransitionQuery): Pro
   const limit = pageLimit(query.limit);
   const where: Prisma.StateTransitionWhereInput = {
     modelId: query.modelId,
+    node: query.node,
     reason: query.reason,
     from: query.from,
     to: query.to,

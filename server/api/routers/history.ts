@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { adminProcedure, router, userProcedure } from '../trpc.js';
 import { GENERATION_STATUSES } from '../../core/ports.js';
-import { modelIdInput, reasonInput, stateInput } from '../inputs.js';
+import { modelIdInput, nodeNameInput, reasonInput, stateInput } from '../inputs.js';
 import { ownerFilter } from '../ownership.js';
 
 export const historyRouter = router({
@@ -11,6 +11,7 @@ export const historyRouter = router({
       z
         .object({
           modelId: modelIdInput.optional(),
+          node: nodeNameInput.optional(),
           reason: reasonInput.optional(),
           from: stateInput.optional(),
           to: stateInput.optional(),

@@ -1,6 +1,7 @@
-// Jobs shared by two real GPU servers on one PostgreSQL through pg-boss: they spread across both nodes, progress
-// and results reach a client of either node, a job running on the other node is cancelled from this one, and a
-// node killed mid-job has its job finished by the other, with the same image and no second result.
+// Jobs on SQLite stay in the server's own queue. Jobs shared by two real GPU servers on one PostgreSQL through
+// pg-boss: they spread across both nodes, progress and results reach a client of either node, a job running on the
+// other node is cancelled from this one, and a node killed mid-job has its job finished by the other, with the same
+// image and no second result.
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -53,6 +54,31 @@ async function sha(url: string): Promise<string> {
 const JOB = { prompt: 'a lighthouse at dusk', model: 'easel-demo', sampler: 'EULER', steps: 40, width: 64, height: 64 } as const;
 /** Long enough to act on while it runs: about a second (the demo model is small). */
 const LONG_JOB = { ...JOB, steps: 150, width: 512, height: 512 } as const;
+
+describe('jobs on one node with SQLite (the default)', () => {
+  let server: EaselProcess;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await makeDataDir();
+    server = await startEaselServer({ dataDir, env: { EASEL_NODE_NAME: 'solo' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await removeDataDir(dataDir);
+  });
+
+  it('runs jobs in its own queue, recording the node and attempts, and lists itself as the only node', async () => {
+    const { ids } = await server.client.generate.start.mutate({ ...JOB, count: 2, seed: 5 });
+    await Promise.all(ids.map((id) => follow(server.client, id)));
+    const rows = await waitFor(() => Promise.all(ids.map((id) => server.client.generate.get.query({ id }))), (r) => r.every((row) => row.status === 'done'), 'the rows done');
+    expect(rows.map((row) => [row.node, row.attempts])).toEqual([['solo', 1], ['solo', 1]]);
+    const status = await server.client.models.status.query();
+    expect(status.node).toBe('solo');
+    expect(status.nodes?.map((n) => n.name)).toEqual(['solo']);
+  }, 120_000);
+});
 
 if (postgresUrl) {
   describe('jobs shared by two nodes on PostgreSQL', () => {
@@ -146,6 +172,9 @@ if (postgresUrl) {
       expect(status.nodes?.find((n) => n.name === 'gpu-a')?.models).toEqual([]);
       const [loaded] = (await a().client.history.transitions.query({ limit: 1 })).items;
       expect(loaded).toMatchObject({ modelId: 'easel-demo', to: 'LOADED', node: 'gpu-b' });
+      const onlyA = await b().client.history.transitions.query({ node: 'gpu-a', limit: 100 });
+      expect(onlyA.items.length).toBeGreaterThan(0);
+      expect(new Set(onlyA.items.map((row) => row.node))).toEqual(new Set(['gpu-a']));
       // No node named: the node that already holds the model, not a second copy.
       await a().client.models.load.mutate({ id: 'easel-demo' });
       expect((await a().client.models.status.query()).models).toEqual([]);
