@@ -8,6 +8,7 @@
 //   3. jobs for a model warm on another node only once the oldest has waited STEAL_AFTER_MS (that node is busy).
 // A node takes a job only when it has a free slot (EASEL_PARALLEL_JOBS) and no job of that model already.
 import type { GenerationQueue } from '../core/generation/generation-queue.js';
+import type { JobEvent } from '../core/generation/job-events.js';
 import type { SharedDispatch, SharedJobExtras } from '../core/generation/shared-dispatch.js';
 import type { GenerationRecord, Logger, NewGeneration } from '../core/ports.js';
 import type { Database } from '../db/database.js';
@@ -57,7 +58,7 @@ export class ClusterJobs implements SharedDispatch {
       nodes: deps.nodes,
       nodeName: deps.nodeName,
       held: (id) => this.deps.generations().holds(id),
-      publishFinal: (event) => this.publish({ kind: 'job', node: this.deps.nodeName(), event }),
+      publishFinal: (event) => this.publishEnd(event),
       nudge: () => this.publish({ kind: 'queued', modelId: '' }),
       logger: deps.logger,
     });
@@ -86,7 +87,7 @@ export class ClusterJobs implements SharedDispatch {
     const record = await this.deps.generations().get(id);
     if (record.status === 'queued' && (await this.deps.rows.cancelQueued(id, reason, new Date()))) {
       await this.deps.queue.cancel(record.modelId, id).catch((error: unknown) => this.deps.logger.warn('pg-boss cancel failed', { id, error: String(error) }));
-      await this.publish({ kind: 'job', node: this.deps.nodeName(), event: { id, status: 'cancelled', error: { code: 'CANCELLED', message: reason } } });
+      await this.publishEnd({ id, status: 'cancelled', error: { code: 'CANCELLED', message: reason } });
       return;
     }
     // Claimed meanwhile, or running: the node that runs it stops it and reports the end.
@@ -213,6 +214,12 @@ export class ClusterJobs implements SharedDispatch {
         this.wake?.();
         return;
     }
+  }
+
+  /** The end of a job no node runs (cancelled while queued, given up): this node's subscribers and the others'. */
+  private publishEnd(event: JobEvent): Promise<void> {
+    this.deps.generations().relay(event);
+    return this.publish({ kind: 'job', node: this.deps.nodeName(), event });
   }
 
   private publish(message: ClusterMessage): Promise<void> {

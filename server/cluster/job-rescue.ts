@@ -64,7 +64,15 @@ export class JobRescue {
 
   private async giveBack(row: { id: string; modelId: string; node: string }, why: string): Promise<void> {
     if (!(await this.deps.rows.requeueFrom(row.id, row.node))) return;
-    if (await this.deps.queue.giveBack(row.modelId, row.id, why)) {
+    let again: boolean;
+    try {
+      again = await this.deps.queue.giveBack(row.modelId, row.id, why);
+    } catch (error) {
+      // pg-boss still holds the job: put the row back as it was, so that the next sweep tries again.
+      await this.deps.rows.restoreStarted(row.id, row.node);
+      throw error;
+    }
+    if (again) {
       this.deps.logger.info('a job of a lost node was queued again', { id: row.id, node: row.node });
       await this.deps.nudge();
       return;

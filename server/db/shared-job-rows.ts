@@ -9,6 +9,8 @@ export interface SharedJobRows {
   cancelQueued(id: string, reason: string, at: Date): Promise<boolean>;
   /** loading/running on `node` → queued again (its node was lost); false when another node did it first. */
   requeueFrom(id: string, node: string): Promise<boolean>;
+  /** queued → running on `node` again: a rescue that could not give the job back to pg-boss is undone. */
+  restoreStarted(id: string, node: string): Promise<boolean>;
   /** queued → failed with `reason` (a rescued job whose attempts are spent). */
   failQueued(id: string, reason: string, at: Date): Promise<boolean>;
   /** Jobs started (loading or running) on one of `nodes`. */
@@ -27,6 +29,7 @@ export function createSharedJobRows(db: Database): SharedJobRows {
     claim: (id, node) => changed({ id, status: 'queued' }, { status: 'loading', node }),
     cancelQueued: (id, reason, at) => changed({ id, status: 'queued' }, { status: 'cancelled', error: reason, finishedAt: at }),
     requeueFrom: (id, node) => changed({ id, node, status: { in: STARTED } }, { status: 'queued' }),
+    restoreStarted: (id, node) => changed({ id, status: 'queued' }, { status: 'running', node }),
     failQueued: (id, reason, at) => changed({ id, status: 'queued' }, { status: 'failed', error: reason, finishedAt: at }),
     async startedOn(nodes) {
       if (nodes.length === 0) return [];

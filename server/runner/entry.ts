@@ -86,7 +86,9 @@ async function handle(message: ParentMessage): Promise<void> {
     case 'memory':
       return send({ type: 'memory', requestId: message.requestId, memory: await measureRunnerMemory(device) });
     case 'generate':
-      return generations.run(stage === 'loaded' ? pipeline : undefined, message.request);
+      return generations.run(stage === 'loaded' ? pipeline : undefined, [message.request]);
+    case 'generate-batch':
+      return generations.run(stage === 'loaded' ? pipeline : undefined, message.requests);
     case 'cancel-job':
       return generations.cancel(message.jobId);
     case 'dispose':

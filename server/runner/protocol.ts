@@ -20,6 +20,8 @@ export type ParentMessage =
   | { type: 'dispose' }
   /** Answered by job-progress messages, then exactly one job-done or job-error with the same jobId. */
   | { type: 'generate'; request: GenerationRequest }
+  /** Several jobs through one UNet run per step; each is answered as a 'generate' is, under its own jobId. */
+  | { type: 'generate-batch'; requests: GenerationRequest[] }
   /** Stops the job after its current step; the job then ends with a job-error CANCELLED. Ignored once it has ended. */
   | { type: 'cancel-job'; jobId: string };
 
@@ -43,7 +45,7 @@ export type ChildMessage =
 
 export type JobMessage = Extract<ChildMessage, { type: 'job-progress' | 'job-done' | 'job-error' }>;
 
-const PARENT_TYPES: ReadonlySet<string> = new Set<ParentMessage['type']>(['load', 'memory', 'dispose', 'generate', 'cancel-job']);
+const PARENT_TYPES: ReadonlySet<string> = new Set<ParentMessage['type']>(['load', 'memory', 'dispose', 'generate', 'generate-batch', 'cancel-job']);
 const CHILD_TYPES: ReadonlySet<string> = new Set<ChildMessage['type']>([
   'progress',
   'probe',

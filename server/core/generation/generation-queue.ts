@@ -106,6 +106,8 @@ const CANCEL_WAIT_MS = 10_000;
 const ROW_WAIT_TRIES = 50;
 const ROW_WAIT_MS = 100;
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled']);
+/** How long an ended job is kept out of the shared list whatever its row says (the row is written after the event). */
+const RECENTLY_ENDED_MS = 60_000;
 
 export class GenerationQueue {
   private readonly waiting: Job[] = [];
@@ -120,6 +122,8 @@ export class GenerationQueue {
   private closed = false;
   private readonly pendingWrites = new Set<Promise<void>>();
   private elsewhere: JobEntry[] = [];
+  /** Jobs whose final event was seen lately (id → when), kept out of the shared list until their rows say so. */
+  private readonly recentlyEnded = new Map<string, number>();
   /** Callers of runClaimed, told when their job's final row is written. */
   private readonly settled = new Map<string, (event: JobEvent | null) => void>();
   private readonly endWaiters = new Map<string, Array<() => void>>();
@@ -248,12 +252,22 @@ export class GenerationQueue {
     if (this.holds(event.id)) return;
     this.events.emit(event);
     this.list.update(event);
+    if (isFinal(event)) this.forgetElsewhere(event.id);
   }
 
   /** The cluster's unfinished jobs run by other nodes or not yet claimed, for the shared list (generate.jobs). */
   showElsewhere(entries: JobEntry[]): void {
-    this.elsewhere = entries;
+    // A row read just before its job's final write would bring an ended job back into the list.
+    const now = Date.now();
+    for (const [id, at] of this.recentlyEnded) if (now - at > RECENTLY_ENDED_MS) this.recentlyEnded.delete(id);
+    this.elsewhere = entries.filter((entry) => !this.recentlyEnded.has(entry.id));
     this.changed();
+  }
+
+  private forgetElsewhere(id: string): void {
+    if (!this.deps.shared) return;
+    this.recentlyEnded.set(id, Date.now());
+    this.elsewhere = this.elsewhere.filter((entry) => entry.id !== id);
   }
 
   /**
@@ -591,6 +605,7 @@ export class GenerationQueue {
   }
 
   private emit(event: JobEvent): void {
+    if (isFinal(event)) this.forgetElsewhere(event.id);
     this.events.emit(event);
     this.list.update(event);
     this.deps.onEvent?.(event);

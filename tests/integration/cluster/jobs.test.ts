@@ -157,6 +157,18 @@ if (postgresUrl) {
       expect((await events).at(-1)).toMatchObject({ status: 'cancelled' });
     }, 120_000);
 
+    it('cancels a job still waiting in the shared queue at once, and its subscribers on that node hear it', async () => {
+      const { ids } = await a().client.generate.start.mutate({ ...LONG_JOB, count: 4, seed: 21 });
+      const last = ids.at(-1)!;
+      const events = follow(a().client, last);
+      const asked = Date.now();
+      const result = await a().client.generate.cancel.mutate({ id: last });
+      expect(result).toMatchObject({ cancelled: true, generation: { status: 'cancelled' } });
+      expect(Date.now() - asked).toBeLessThan(5000);
+      expect((await events).at(-1)).toMatchObject({ status: 'cancelled' });
+      await Promise.all(ids.slice(0, -1).map((id) => a().client.generate.cancel.mutate({ id })));
+    }, 120_000);
+
     it('loads a model on the node named, or where it already is, and models.status shows every node’s models', async () => {
       await a().client.models.unload.mutate();
       await b().client.models.unload.mutate();

@@ -44,6 +44,9 @@ class MemoryJobRows implements SharedJobRows {
     this.requeueCalls.push({ id, node });
     return this.change(id, (row) => row.node === node && (row.status === 'loading' || row.status === 'running'), { status: 'queued' });
   }
+  async restoreStarted(id: string, node: string): Promise<boolean> {
+    return this.change(id, (row) => row.status === 'queued', { status: 'running', node });
+  }
   async failQueued(id: string, reason: string): Promise<boolean> {
     return this.change(id, (row) => row.status === 'queued', { status: 'failed', error: reason });
   }
@@ -80,9 +83,11 @@ class FakeQueue {
   readonly calls: Array<{ modelId: string; id: string; reason: string }> = [];
   private readonly tries = new Map<string, number>();
   answer: ((id: string) => boolean) | null = null;
+  failing: Error | null = null;
 
   async giveBack(modelId: string, id: string, reason: string): Promise<boolean> {
     this.calls.push({ modelId, id, reason });
+    if (this.failing) throw this.failing;
     if (this.answer) return this.answer(id);
     const tries = (this.tries.get(id) ?? 0) + 1;
     this.tries.set(id, tries);
@@ -239,6 +244,18 @@ describe('JobRescue.sweep', () => {
     expect(a.nudges + b.nudges).toBe(1);
     expect(rows.status('job-1')).toBe('queued');
     expect([...a.published, ...b.published]).toEqual([]);
+  });
+
+  it('puts the row back as it was when pg-boss refuses the give-back, so the next sweep tries again', async () => {
+    const h = harness({ nodes: async () => [node('gpu-b', 'lost')] });
+    h.rows.put({ id: 'j1', modelId: 'm', node: 'gpu-b', status: 'running' });
+    h.queue.failing = new Error('connection reset');
+    expect(await h.rescue.sweep()).toBe(0);
+    expect(h.rows.rows.get('j1')).toMatchObject({ status: 'running', node: 'gpu-b' });
+    expect(h.logger.entries.some((entry) => String(entry.fields?.error).includes('connection reset'))).toBe(true);
+    h.queue.failing = null;
+    expect(await h.rescue.sweep()).toBe(1);
+    expect(h.rows.status('j1')).toBe('queued');
   });
 
   it('logs a failure to list the nodes instead of throwing', async () => {

@@ -278,6 +278,23 @@ describe('GenerationQueue.showElsewhere', () => {
   });
 });
 
+describe('GenerationQueue: ended jobs stay out of the shared list', () => {
+  it('does not list again a job whose final event was relayed, nor one that ended here, when a stale list arrives', async () => {
+    const s = await createSharedScenario();
+    s.queue.showElsewhere([entry('remote-1', 'gpu-b')]);
+    s.queue.relay({ id: 'remote-1', status: 'done', done: true, imageUrl: '/images/remote-1.png', seed: 1, durationMs: 1, runMs: 1 });
+    const ended = s.queue.runClaimed(await s.claimed('job-1'), {});
+    await settleUntil(() => s.runner().generating !== undefined, 'job-1 generating');
+    expect(s.queue.jobs().map((job) => job.id)).toEqual(['job-1']);
+    s.runner().requireGenerating().complete();
+    await ended;
+    // A list read before the rows were written still names both.
+    await settle();
+    s.queue.showElsewhere([entry('remote-1', 'gpu-b'), entry('job-1', ME), entry('remote-2', 'gpu-b')]);
+    expect(s.queue.jobs().map((job) => job.id)).toEqual(['remote-2']);
+  });
+});
+
 describe('GenerationQueue.shutdown with a shared queue', () => {
   it('leaves the running and waiting claimed jobs to the other nodes: rows untouched, runClaimed resolves null', async () => {
     const s = await createSharedScenario();
