@@ -54,6 +54,7 @@ const schema = z.object({
     .refine((seconds) => seconds > 0, 'must be a positive duration such as 5m or 90s')
     .default(5 * 60),
   EASEL_PARALLEL_JOBS: z.coerce.number().int().min(1).max(64).optional(),
+  EASEL_MAX_BATCH: z.coerce.number().int().min(1).max(16).optional(),
   EASEL_NODE_NAME: z
     .string()
     .regex(/^[\w.:@-]{1,128}$/, 'use letters, digits and . _ : @ - (at most 128)')
@@ -111,6 +112,8 @@ export interface Config {
   loadTimeoutMs: number;
   /** EASEL_PARALLEL_JOBS: jobs on different models at once; null: 1 on CPU, the model count limit on a GPU. */
   parallelJobs: number | null;
+  /** EASEL_MAX_BATCH: images of one model sharing each UNet run; null: by device (GPU 4, CPU 1). */
+  maxBatch: number | null;
   /** EASEL_NODE_NAME / EASEL_NODE_URL; null: host:port and http://host:port once the port is known. */
   nodeName: string | null;
   nodeUrl: string | null;
@@ -169,6 +172,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     keepAliveMaxSeconds: e.EASEL_KEEP_ALIVE_MAX ?? null,
     loadTimeoutMs: e.EASEL_LOAD_TIMEOUT * 1000,
     parallelJobs: e.EASEL_PARALLEL_JOBS ?? null,
+    maxBatch: e.EASEL_MAX_BATCH ?? null,
     nodeName: e.EASEL_NODE_NAME ?? null,
     nodeUrl: e.EASEL_NODE_URL ?? null,
     heartbeatMs: e.EASEL_HEARTBEAT_MS,

@@ -39,6 +39,23 @@ export class Lease {
     return this.pipeline.runner.generate(request, { ...options, signal });
   }
 
+  /**
+   * Several generations sharing each UNet run (see RunnerHandle.generateBatch); one by one, in order, when the
+   * runner can't batch. Each settles on its own.
+   */
+  generateBatch(requests: readonly GenerationRequest[], options: ReadonlyArray<{ onProgress?: (progress: GenerationProgress) => void; signal?: AbortSignal }>): Array<Promise<GenerationResult>> {
+    if (this.released) return requests.map(() => Promise.reject(new EaselError('INTERNAL', `The lease on "${this.modelId}" was already released`)));
+    const withLease = options.map((o) => ({ ...o, signal: o.signal ? AbortSignal.any([o.signal, this.controller.signal]) : this.controller.signal }));
+    const { runner } = this.pipeline;
+    if (runner.generateBatch && requests.length > 1) return runner.generateBatch(requests, withLease);
+    let previous: Promise<unknown> = Promise.resolve();
+    return requests.map((request, i) => {
+      const result = previous.then(() => runner.generate(request, withLease[i]!));
+      previous = result.catch(() => undefined);
+      return result;
+    });
+  }
+
   /** Called by the facade: the model is being unloaded on request. */
   revoke(reason: string): void {
     this.controller.abort(new EaselError('CANCELLED', reason));

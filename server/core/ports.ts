@@ -110,6 +110,15 @@ export interface Runner {
     request: GenerationRequest,
     options: { onProgress?: (progress: GenerationProgress) => void; signal?: AbortSignal },
   ): Promise<GenerationResult>;
+  /**
+   * Several generations sharing one UNet run per step (same size, sampler, steps and guidance; from noise). Each
+   * promise settles as generate()'s would, on its own: one cancelled job leaves the batch, the others go on.
+   * Absent: the runner can't batch, and the jobs run one by one.
+   */
+  generateBatch?(
+    requests: readonly GenerationRequest[],
+    options: ReadonlyArray<{ onProgress?: (progress: GenerationProgress) => void; signal?: AbortSignal }>,
+  ): Array<Promise<GenerationResult>>;
 }
 
 /** One image to generate, with every parameter already resolved and validated by the server. */

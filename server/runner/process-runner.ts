@@ -148,13 +148,17 @@ class ProcessRunner implements Runner {
   }
 
   generate(request: GenerationRequest, options: GenerateOptions = {}): Promise<GenerationResult> {
+    return this.generateBatch([request], [options])[0]!;
+  }
+
+  generateBatch(requests: readonly GenerationRequest[], options: readonly GenerateOptions[]): Array<Promise<GenerationResult>> {
     const exit = this.child.exit;
-    if (exit) return Promise.reject(this.goneError(exit));
+    if (exit) return requests.map(() => Promise.reject(this.goneError(exit)));
     if (!this.loaded || this.requested) {
       const why = this.requested ? `the runner is being ended by ${this.requested}()` : 'no model has finished loading in this runner';
-      return Promise.reject(new EaselError('NOT_LOADED', `cannot run generation ${request.jobId}: ${why}`));
+      return requests.map((request) => Promise.reject(new EaselError('NOT_LOADED', `cannot run generation ${request.jobId}: ${why}`)));
     }
-    return this.generation.start(request, options, (message) => this.child.send(message));
+    return this.generation.startBatch(requests, options, (message) => this.child.send(message));
   }
 
   stop(graceMs: number = DEFAULT_GRACE_MS): Promise<RunnerExit> {

@@ -27,6 +27,8 @@ export interface FakeRunnerOptions {
   rssBytes: number;
   /** 'instant': generate() reports every step and resolves at once; 'held': it waits for the test (see HeldGeneration). */
   generation: 'instant' | 'held';
+  /** True: the runner has generateBatch (each request runs as generate() would, all at once); false: it can't batch. */
+  batch: boolean;
 }
 
 export function fakeLoadedModel(overrides: Partial<LoadedModel> = {}): LoadedModel {
@@ -64,11 +66,21 @@ export class FakeRunner implements Runner {
   private pending: PendingLoad | null = null;
   private heldStop: (() => void) | null = null;
   private readonly exitListeners: Array<(exit: RunnerExit) => void> = [];
+  /** Every generateBatch() call's requests, in order ('batch' option only). */
+  readonly batches: GenerationRequest[][] = [];
+  readonly generateBatch?: NonNullable<Runner['generateBatch']>;
 
   constructor(
     readonly pid: number,
     private readonly options: FakeRunnerOptions,
-  ) {}
+  ) {
+    if (options.batch) {
+      this.generateBatch = (requests, batchOptions) => {
+        this.batches.push([...requests]);
+        return requests.map((request, i) => this.generate(request, batchOptions[i] ?? {}));
+      };
+    }
+  }
 
   get alive(): boolean {
     return this.ended === null;
@@ -233,7 +245,7 @@ export class FakeRunnerFactory implements RunnerFactory {
   readonly options: FakeRunnerOptions;
 
   constructor(options: Partial<FakeRunnerOptions> = {}) {
-    this.options = { honourAbort: true, stop: 'exit', rssBytes: 512 * 1024 * 1024, generation: 'instant', ...options };
+    this.options = { honourAbort: true, stop: 'exit', rssBytes: 512 * 1024 * 1024, generation: 'instant', batch: false, ...options };
   }
 
   spawn(): FakeRunner {

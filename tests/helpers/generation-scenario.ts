@@ -30,6 +30,10 @@ export interface GenerationScenarioOptions {
   parallel?: number;
   /** Scenario options for the manager (budget, estimates, keep-alive). */
   scenario?: ScenarioOptions;
+  /** Images of one model that may share a UNet run (deps.batchLimit); absent: the queue's default (one by one). */
+  batchLimit?: number;
+  /** The node name recorded on the rows (deps.nodeName); absent: none. */
+  nodeName?: string;
 }
 
 export async function createGenerationScenario(options: GenerationScenarioOptions = {}): Promise<GenerationScenario> {
@@ -53,6 +57,8 @@ export async function createGenerationScenario(options: GenerationScenarioOption
     clock,
     limit: options.limit ?? 4,
     onDrained: options.onDrained,
+    ...(options.batchLimit === undefined ? {} : { batchLimit: () => options.batchLimit! }),
+    ...(options.nodeName === undefined ? {} : { nodeName: () => options.nodeName! }),
   });
   const recorded = new Map<string, JobEvent[]>();
   for (let i = 1; i <= (options.watch ?? 20); i += 1) {

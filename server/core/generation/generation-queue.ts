@@ -7,12 +7,13 @@ import type { TransitionContext } from '../lifecycle/state-machine.js';
 import type { ModelState } from '../lifecycle/transitions.js';
 import type { Lease } from '../lease.js';
 import type { KeepAliveRequest, ModelsStatus } from '../model-manager.js';
-import type { Actor, Clock, GenerationRecord, GenerationRequest, GenerationStore, GenerationUpdate, Logger, ModelDescription } from '../ports.js';
+import type { Actor, Clock, GenerationProgress, GenerationRecord, GenerationRequest, GenerationResult, GenerationStore, GenerationUpdate, Logger, ModelDescription } from '../ports.js';
 import { resolveParams, type GenerationInput } from './generation-params.js';
 import { JobEvents, isFinal, type JobEvent } from './job-events.js';
 import { pickNext, pinningJobs } from './job-order.js';
 import { JobList, type ActiveJobView, type JobEntry } from './job-list.js';
 import type { SharedDispatch, SharedJobExtras } from './shared-dispatch.js';
+import { allAborted, batchCompanions } from './job-batching.js';
 
 /** What the queue needs of the facade (ModelManager implements it). */
 export interface ModelCache {
@@ -71,6 +72,8 @@ export interface GenerationQueueDeps {
   onFinished?: (id: string) => void;
   /** The GPU server running the jobs, recorded on each row it runs. */
   nodeName?: () => string | null;
+  /** Images of one model that may share each UNet run (job-batching.ts); 1 (the default) runs jobs one by one. */
+  batchLimit?: (modelId: string) => number;
   /** Several nodes share the jobs (PostgreSQL): new jobs go to the shared queue, not this one's line. */
   shared?: SharedDispatch;
   /** Every event of the jobs run here, for the other nodes' subscribers. */
@@ -119,6 +122,8 @@ export class GenerationQueue {
   private readonly clock: Clock;
   private seq = 0;
   private reserved = 0;
+  /** Jobs (or batches of jobs) running or loading their model: at most `parallel`. */
+  private groups = 0;
   private closed = false;
   private readonly pendingWrites = new Set<Promise<void>>();
   private elsewhere: JobEntry[] = [];
@@ -194,7 +199,8 @@ export class GenerationQueue {
     } finally {
       this.reserved -= count;
     }
-    for (const job of jobs) this.enqueue(job);
+    // All in line before any starts: a batch request's images can then share each UNet run.
+    this.enqueue(...jobs);
     return { id: jobs[0]!.id, ids: jobs.map((j) => j.id), warnings };
   }
 
@@ -304,10 +310,12 @@ export class GenerationQueue {
     await this.persist(record.id, { status: 'failed', error: error.message, finishedAt: this.clock.now() });
   }
 
-  /** Puts a job in the waiting line and starts what can start. */
-  private enqueue(job: Job): void {
-    job.seq = ++this.seq;
-    this.waiting.push(job);
+  /** Puts jobs in the waiting line and starts what can start. */
+  private enqueue(...jobs: Job[]): void {
+    for (const job of jobs) {
+      job.seq = ++this.seq;
+      this.waiting.push(job);
+    }
     this.emitPositions();
     this.changed();
     this.pump();
@@ -454,19 +462,26 @@ export class GenerationQueue {
   }
 
   private pump(): void {
-    while (!this.closed && this.active.size < this.parallel) {
+    while (!this.closed && this.groups < this.parallel) {
       const job = pickNext(this.waiting, this.activeOrder());
       if (!job) break;
-      this.waiting.splice(this.waiting.indexOf(job), 1);
-      this.active.set(job.id, job);
-      job.phase = 'loading';
+      const group = [job, ...batchCompanions(job, this.waiting, this.deps.batchLimit?.(job.modelId) ?? 1)];
+      for (const member of group) {
+        this.waiting.splice(this.waiting.indexOf(member), 1);
+        this.active.set(member.id, member);
+        member.phase = 'loading';
+      }
+      this.groups += 1;
       this.emitPositions();
       this.changed();
-      void this.run(job)
-        .catch((error) => this.deps.logger.error('generation bookkeeping failed', { id: job.id, error: String(error) }))
+      void this.run(group)
+        .catch((error) => this.deps.logger.error('generation bookkeeping failed', { ids: group.map((j) => j.id), error: String(error) }))
         .finally(() => {
-          this.active.delete(job.id);
-          this.ended(job.id);
+          this.groups -= 1;
+          for (const member of group) {
+            this.active.delete(member.id);
+            this.ended(member.id);
+          }
           this.changed();
           this.pump();
           if (!this.busy) this.deps.onDrained?.();
@@ -474,65 +489,104 @@ export class GenerationQueue {
     }
   }
 
-  private async run(job: Job): Promise<void> {
+  /** One job, or several that share each UNet run (see job-batching.ts), under one lease. */
+  private async run(group: Job[]): Promise<void> {
     const startedAt = this.clock.now();
-    job.attempts += 1;
+    for (const job of group) job.attempts += 1;
     let lease: Lease;
     try {
-      lease = await this.acquire(job);
+      lease = await this.acquire(group);
     } catch (error) {
       const failure = toEaselError(error, 'LOAD_FAILED');
-      const cancelled = job.controller.signal.aborted || failure.code === 'CANCELLED';
-      await this.finish(job, cancelled ? 'cancelled' : 'failed', cancelled ? new EaselError('CANCELLED', job.cancelReason ?? failure.message) : failure, startedAt);
+      for (const job of group) {
+        const cancelled = job.controller.signal.aborted || failure.code === 'CANCELLED';
+        await this.finish(job, cancelled ? 'cancelled' : 'failed', cancelled ? new EaselError('CANCELLED', job.cancelReason ?? failure.message) : failure, startedAt);
+      }
       return;
     }
     try {
-      job.phase = 'running';
+      const live: Job[] = [];
+      for (const job of group) {
+        // Cancelled while the model loaded for the others.
+        if (job.controller.signal.aborted) await this.finish(job, 'cancelled', new EaselError('CANCELLED', job.cancelReason ?? 'Cancelled on request'), startedAt);
+        else live.push(job);
+      }
+      for (const job of live) job.phase = 'running';
       this.changed();
-      await this.persist(job.id, { status: 'running', startedAt, attempts: job.attempts, node: this.deps.nodeName?.() ?? null });
-      await this.generate(job, lease, startedAt);
+      const node = this.deps.nodeName?.() ?? null;
+      for (const job of live) await this.persist(job.id, { status: 'running', startedAt, attempts: job.attempts, node });
+      if (live.length === 1) {
+        await this.generate(live[0]!, lease, startedAt);
+      } else if (live.length > 1) {
+        for (const job of live) this.emit({ id: job.id, status: 'running', step: 0, totalSteps: job.request.steps, etaMs: null });
+        const results = lease.generateBatch(
+          live.map((job) => job.request),
+          live.map((job) => this.runOptions(job)),
+        );
+        await Promise.all(live.map((job, i) => this.complete(job, results[i]!, startedAt)));
+      }
     } finally {
       lease.release();
     }
   }
 
-  /** A lease on the job's model; while the model loads, the job reports `loading` with the load's progress. */
-  private async acquire(job: Job): Promise<Lease> {
-    if (this.deps.models.modelState(job.modelId) !== 'LOADED') {
-      this.emit({ id: job.id, status: 'loading', modelId: job.modelId, step: 0, totalSteps: job.request.steps, etaMs: null });
-      await this.persist(job.id, { status: 'loading' });
+  /**
+   * A lease on the jobs' model; while the model loads, each job reports `loading` with the load's progress. The
+   * load is given up only when every job of the group is cancelled.
+   */
+  private async acquire(group: Job[]): Promise<Lease> {
+    const [lead] = group as [Job];
+    if (this.deps.models.modelState(lead.modelId) !== 'LOADED') {
+      for (const job of group) {
+        this.emit({ id: job.id, status: 'loading', modelId: job.modelId, step: 0, totalSteps: job.request.steps, etaMs: null });
+        await this.persist(job.id, { status: 'loading' });
+      }
     }
     const off = this.deps.models.subscribe((status) => {
-      const model = status.models.find((m) => m.modelId === job.modelId);
+      const model = status.models.find((m) => m.modelId === lead.modelId);
       if (model?.state !== 'LOADING') return;
-      const event: JobEvent = { id: job.id, status: 'loading', modelId: job.modelId, step: 0, totalSteps: job.request.steps, etaMs: null };
-      if (model.loadProgress) event.loadProgress = model.loadProgress;
-      this.emit(event);
+      for (const job of group) {
+        const event: JobEvent = { id: job.id, status: 'loading', modelId: job.modelId, step: 0, totalSteps: job.request.steps, etaMs: null };
+        if (model.loadProgress) event.loadProgress = model.loadProgress;
+        this.emit(event);
+      }
     });
     try {
-      const options: Parameters<ModelCache['acquire']>[1] = { context: job.context, signal: job.controller.signal };
-      if (job.keepAlive) options.keepAlive = job.keepAlive;
-      return await this.deps.models.acquire(job.modelId, options);
+      const signals = group.map((job) => job.controller.signal);
+      const signal = signals.length === 1 ? signals[0]! : allAborted(signals);
+      const options: Parameters<ModelCache['acquire']>[1] = { context: lead.context, signal };
+      const keepAlive = group.find((job) => job.keepAlive)?.keepAlive;
+      if (keepAlive) options.keepAlive = keepAlive;
+      return await this.deps.models.acquire(lead.modelId, options);
     } finally {
       off();
     }
   }
 
-  private async generate(job: Job, lease: Lease, startedAt: Date): Promise<void> {
-    const totalSteps = job.request.steps;
-    this.emit({ id: job.id, status: 'running', step: 0, totalSteps, etaMs: null });
+  /** The job's cancel signal, and its progress turned into events with an ETA. */
+  private runOptions(job: Job): { signal: AbortSignal; onProgress: (progress: GenerationProgress) => void } {
     const firstStepAt = performance.now();
+    return {
+      signal: job.controller.signal,
+      onProgress: (progress) => {
+        const elapsed = performance.now() - firstStepAt;
+        const etaMs = progress.step > 0 ? Math.round((elapsed / progress.step) * (progress.totalSteps - progress.step)) : null;
+        const event: JobEvent = { id: job.id, status: 'running', step: progress.step, totalSteps: progress.totalSteps, etaMs };
+        if (progress.previewPngBase64) event.previewPng = `data:image/png;base64,${progress.previewPngBase64}`;
+        this.emit(event);
+      },
+    };
+  }
+
+  private async generate(job: Job, lease: Lease, startedAt: Date): Promise<void> {
+    this.emit({ id: job.id, status: 'running', step: 0, totalSteps: job.request.steps, etaMs: null });
+    await this.complete(job, lease.generate(job.request, this.runOptions(job)), startedAt);
+  }
+
+  /** Ends a job with what its generation gave: done with the image, or cancelled / failed. */
+  private async complete(job: Job, generation: Promise<GenerationResult>, startedAt: Date): Promise<void> {
     try {
-      const result = await lease.generate(job.request, {
-        signal: job.controller.signal,
-        onProgress: (progress) => {
-          const elapsed = performance.now() - firstStepAt;
-          const etaMs = progress.step > 0 ? Math.round((elapsed / progress.step) * (progress.totalSteps - progress.step)) : null;
-          const event: JobEvent = { id: job.id, status: 'running', step: progress.step, totalSteps: progress.totalSteps, etaMs };
-          if (progress.previewPngBase64) event.previewPng = `data:image/png;base64,${progress.previewPngBase64}`;
-          this.emit(event);
-        },
-      });
+      const result = await generation;
       const finishedAt = this.clock.now();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
       const runMs = Math.round(result.runMs);
