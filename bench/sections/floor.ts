@@ -20,7 +20,7 @@ const THREADS = [1, 2];
 /** The runner's own level (server/runner/runner-child.ts). */
 const RUNNER_NICE = 10;
 
-type Variant = 'easel' | 'easelNice0' | 'floor' | 'floorNice10';
+type Variant = 'easel' | 'easelNice0' | 'easelAuto' | 'floor' | 'floorNice10';
 
 interface Sample {
   variant: Variant;
@@ -61,15 +61,27 @@ async function reniceRunners(server: BenchServer, nice: number): Promise<boolean
   return done;
 }
 
-async function atThreads(settings: BenchSettings, threads: number, runs: number): Promise<{ samples: Sample[]; reniced: boolean }> {
+/** At 1 thread, also a server with EASEL_DEVICE=auto: the case issue 16 found 1.23× (the failed WebGPU probe in the runner). */
+const AUTO_AT_THREADS = 1;
+
+async function atThreads(settings: BenchSettings, threads: number, runs: number): Promise<{ samples: Sample[]; reniced: boolean; autoDevice: string | null }> {
   const model = settings.models.sdShaped;
   const side = 256;
   const job: GenerationSettings = { prompt: 'a red circle', steps: STEPS, seed: SEED, sampler: 'EULER', guidance: GUIDANCE, width: side, height: side, model: model.id };
   const server = await startBenchServer({ dataDir: join(settings.workDir, `floor-${threads}`), modelsDir: settings.models.root, threads });
   const floors = { floor: startFloor(), floorNice10: startFloor() };
+  const auto =
+    threads === AUTO_AT_THREADS
+      ? await startBenchServer({ dataDir: join(settings.workDir, `floor-auto-${threads}`), modelsDir: settings.models.root, threads, env: { EASEL_DEVICE: 'auto' } })
+      : null;
   try {
-    await server.client.models.register.mutate({ path: model.path, id: model.id });
-    await server.client.models.load.mutate({ id: model.id });
+    let autoDevice: string | null = null;
+    for (const easel of auto ? [server, auto] : [server]) {
+      await easel.client.models.register.mutate({ path: model.path, id: model.id });
+      const status = await easel.client.models.load.mutate({ id: model.id });
+      if (easel === auto) autoDevice = status.models.find((m) => m.modelId === model.id)?.device ?? null;
+    }
+    if (auto) await easelRun(auto, { ...job, steps: 2 });
     await floors.floor.ask({ type: 'open', modelPath: model.path, threads, nice: 0 });
     await floors.floorNice10.ask({ type: 'open', modelPath: model.path, threads, nice: RUNNER_NICE });
     // First runs pay one-off allocations in each: short ones, not counted.
@@ -79,10 +91,12 @@ async function atThreads(settings: BenchSettings, threads: number, runs: number)
     const reniced = await reniceRunners(server, 0);
     await reniceRunners(server, RUNNER_NICE);
     const variants: Variant[] = reniced ? ['easel', 'floor', 'easelNice0', 'floorNice10'] : ['easel', 'floor', 'floorNice10'];
+    if (auto) variants.push('easelAuto');
     const samples: Sample[] = [];
     for (let i = 0; i < runs; i++) {
       for (const variant of rotate(variants, i)) {
         if (variant === 'easel') samples.push({ variant, ...(await easelRun(server, job)) });
+        else if (variant === 'easelAuto') samples.push({ variant, ...(await easelRun(auto!, job)) });
         else if (variant === 'easelNice0') {
           await reniceRunners(server, 0);
           samples.push({ variant, ...(await easelRun(server, job)) });
@@ -93,14 +107,15 @@ async function atThreads(settings: BenchSettings, threads: number, runs: number)
         }
       }
     }
-    return { samples, reniced };
+    return { samples, reniced, autoDevice };
   } finally {
     await Promise.all(Object.values(floors).map((floor) => floor.script.close()));
     await server.stop();
+    await auto?.stop();
   }
 }
 
-function rows(threads: number, samples: Sample[], reniced: boolean): ResultRow[] {
+function rows(threads: number, samples: Sample[], reniced: boolean, autoDevice: string | null): ResultRow[] {
   const wall = (variant: Variant) => median(samples.filter((s) => s.variant === variant).map((s) => s.wallMs));
   const step = (variant: Variant) => median(samples.filter((s) => s.variant === variant).map((s) => s.runMs / STEPS));
   const label = `${threads} thread${threads > 1 ? 's' : ''}`;
@@ -126,6 +141,15 @@ function rows(threads: number, samples: Sample[], reniced: boolean): ResultRow[]
       note: `${formatValue(step('floorNice10'), 'ms')} vs ${formatValue(step('floor'), 'ms')} a step`,
     },
   ];
+  if (samples.some((s) => s.variant === 'easelAuto')) {
+    result.push({
+      metric: `Easel wall through the API with EASEL_DEVICE=auto ÷ hand-written onnxruntime pipeline, ${label} (devices probed once, in a process of their own)`,
+      value: ratio(wall('easelAuto'), wall('floor')),
+      unit: 'ratio',
+      target: { op: '<=', limit: 1.05 },
+      note: `${formatValue(wall('easelAuto'), 'ms')} vs ${formatValue(wall('floor'), 'ms')}; auto chose ${autoDevice ?? 'unknown'}; per step ${formatValue(step('easelAuto'), 'ms')} vs ${formatValue(step('floor'), 'ms')}`,
+    });
+  }
   if (reniced) {
     result.push({
       metric: `Easel wall with its runner at nice ${RUNNER_NICE} (as shipped) ÷ reniced to 0 by the bench, ${label}`,
@@ -144,9 +168,9 @@ export const floor: Section = {
     const runs = settings.quick ? 3 : 5;
     const result: SectionResult = { rows: [], raw: { steps: STEPS, guidance: GUIDANCE, seed: SEED, sampler: 'EULER' } };
     for (const threads of THREADS) {
-      const { samples, reniced } = await atThreads(settings, threads, runs);
-      result.rows.push(...rows(threads, samples, reniced));
-      result.raw[`threads${threads}`] = { reniced, samples };
+      const { samples, reniced, autoDevice } = await atThreads(settings, threads, runs);
+      result.rows.push(...rows(threads, samples, reniced, autoDevice));
+      result.raw[`threads${threads}`] = { reniced, autoDevice, samples };
     }
     return result;
   },

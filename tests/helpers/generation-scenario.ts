@@ -30,8 +30,8 @@ export interface GenerationScenarioOptions {
   parallel?: number;
   /** Scenario options for the manager (budget, estimates, keep-alive). */
   scenario?: ScenarioOptions;
-  /** Images of one model that may share a UNet run (deps.batchLimit); absent: the queue's default (one by one). */
-  batchLimit?: number;
+  /** Images of one model that may share a UNet run (deps.batchLimit), for every model or per model; absent: one by one. */
+  batchLimit?: number | ((modelId: string) => number);
   /** The node name recorded on the rows (deps.nodeName); absent: none. */
   nodeName?: string;
 }
@@ -57,7 +57,7 @@ export async function createGenerationScenario(options: GenerationScenarioOption
     clock,
     limit: options.limit ?? 4,
     onDrained: options.onDrained,
-    ...(options.batchLimit === undefined ? {} : { batchLimit: () => options.batchLimit! }),
+    ...(options.batchLimit === undefined ? {} : { batchLimit: typeof options.batchLimit === 'number' ? () => options.batchLimit as number : options.batchLimit }),
     ...(options.nodeName === undefined ? {} : { nodeName: () => options.nodeName! }),
   });
   const recorded = new Map<string, JobEvent[]>();

@@ -493,21 +493,40 @@ export class GenerationQueue {
   private async run(group: Job[]): Promise<void> {
     const startedAt = this.clock.now();
     for (const job of group) job.attempts += 1;
+    // A job of a batch cancelled while the model loads for the others ends at once, not when the load does.
+    const leftEarly = new Set<Job>();
+    const detach =
+      group.length > 1
+        ? group.map((job) => {
+            const onAbort = () => {
+              if (!this.active.has(job.id) || job.phase !== 'loading' || group.every((j) => j.controller.signal.aborted)) return;
+              leftEarly.add(job);
+              this.active.delete(job.id);
+              this.track(this.finish(job, 'cancelled', new EaselError('CANCELLED', job.cancelReason ?? 'Cancelled on request'), startedAt));
+            };
+            job.controller.signal.addEventListener('abort', onAbort, { once: true });
+            return () => job.controller.signal.removeEventListener('abort', onAbort);
+          })
+        : [];
     let lease: Lease;
     try {
       lease = await this.acquire(group);
     } catch (error) {
       const failure = toEaselError(error, 'LOAD_FAILED');
       for (const job of group) {
+        if (leftEarly.has(job)) continue;
         const cancelled = job.controller.signal.aborted || failure.code === 'CANCELLED';
         await this.finish(job, cancelled ? 'cancelled' : 'failed', cancelled ? new EaselError('CANCELLED', job.cancelReason ?? failure.message) : failure, startedAt);
       }
       return;
+    } finally {
+      for (const off of detach) off();
     }
     try {
       const live: Job[] = [];
       for (const job of group) {
-        // Cancelled while the model loaded for the others.
+        if (leftEarly.has(job)) continue;
+        // Cancelled as the model became ready.
         if (job.controller.signal.aborted) await this.finish(job, 'cancelled', new EaselError('CANCELLED', job.cancelReason ?? 'Cancelled on request'), startedAt);
         else live.push(job);
       }
@@ -546,6 +565,7 @@ export class GenerationQueue {
       const model = status.models.find((m) => m.modelId === lead.modelId);
       if (model?.state !== 'LOADING') return;
       for (const job of group) {
+        if (job.controller.signal.aborted) continue;
         const event: JobEvent = { id: job.id, status: 'loading', modelId: job.modelId, step: 0, totalSteps: job.request.steps, etaMs: null };
         if (model.loadProgress) event.loadProgress = model.loadProgress;
         this.emit(event);
@@ -555,7 +575,8 @@ export class GenerationQueue {
       const signals = group.map((job) => job.controller.signal);
       const signal = signals.length === 1 ? signals[0]! : allAborted(signals);
       const options: Parameters<ModelCache['acquire']>[1] = { context: lead.context, signal };
-      const keepAlive = group.find((job) => job.keepAlive)?.keepAlive;
+      // As if run one by one: the last job's keep-alive is the one that stays.
+      const keepAlive = group.filter((job) => job.keepAlive).at(-1)?.keepAlive;
       if (keepAlive) options.keepAlive = keepAlive;
       return await this.deps.models.acquire(lead.modelId, options);
     } finally {

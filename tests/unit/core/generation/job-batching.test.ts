@@ -88,7 +88,7 @@ describe('batchCompanions', () => {
 });
 
 describe('allAborted', () => {
-  it('aborts only once every signal has, with the first signal’s reason', () => {
+  it('aborts only once every signal has, in any order', () => {
     const controllers = [new AbortController(), new AbortController(), new AbortController()];
     const signal = allAborted(controllers.map((c) => c.signal));
     controllers[1]!.abort('second');
@@ -96,7 +96,14 @@ describe('allAborted', () => {
     expect(signal.aborted).toBe(false);
     controllers[0]!.abort('first');
     expect(signal.aborted).toBe(true);
-    expect(signal.reason).toBe('first');
+  });
+
+  it('takes the reason of the first signal (the lead job), not of the last one aborted', () => {
+    const controllers = [new AbortController(), new AbortController()];
+    const signal = allAborted(controllers.map((c) => c.signal));
+    controllers[0]!.abort('lead cancelled');
+    controllers[1]!.abort('companion cancelled');
+    expect(signal.reason).toBe('lead cancelled');
   });
 
   it('stays live while any one signal is not aborted', () => {
