@@ -8,7 +8,7 @@ export interface BenchCliOptions {
   threads?: number;
 }
 
-export const USAGE = 'usage: npm run bench [-- --quick] [--only overhead,floor,cache,cluster,api,responsiveness,load,memory,throughput] [--threads <n>]';
+export const USAGE = 'usage: npm run bench [-- --quick] [--only overhead,floor,cache,cluster,batching,api,responsiveness,load,memory,throughput] [--threads <n>]';
 
 export function parseCliOptions(argv: readonly string[], sectionKeys: readonly string[]): BenchCliOptions {
   const options: BenchCliOptions = { quick: false, only: [] };

@@ -9,6 +9,7 @@ import { describeMachine, machineInfo } from './machine.js';
 import { prepareBenchModels, type BenchModels } from './models/bench-models.js';
 import { startBenchServer, type BenchServer } from './server-process.js';
 import { apiOverhead } from './sections/api-overhead.js';
+import { batching } from './sections/batching.js';
 import { cluster } from './sections/cluster.js';
 import { floor } from './sections/floor.js';
 import { loadAndCancel } from './sections/load-cancel.js';
@@ -26,6 +27,7 @@ const SECTIONS: Record<string, Section> = {
   floor,
   cache: modelCache,
   cluster,
+  batching,
   api: apiOverhead,
   responsiveness,
   load: loadAndCancel,

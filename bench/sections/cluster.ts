@@ -64,9 +64,9 @@ async function provision(): Promise<Provisioned | { reason: string }> {
 
 /** Starts the nodes one after the other (the first applies the migrations), registers the model, loads it on each. */
 async function startCluster(settings: BenchSettings, database: ScratchDatabase, name: string, nodeCount: NodeCount, started: BenchServer[]): Promise<BenchServer[]> {
+  const names = Array.from({ length: nodeCount }, (_, i) => `${name}-${i + 1}`);
   const nodes: BenchServer[] = [];
-  for (let i = 0; i < nodeCount; i++) {
-    const nodeName = `${name}-${i + 1}`;
+  for (const nodeName of names) {
     const server = await startBenchServer({
       dataDir: join(settings.workDir, nodeName),
       modelsDir: settings.models.root,
@@ -86,7 +86,7 @@ async function startCluster(settings: BenchSettings, database: ScratchDatabase, 
   const model = settings.models.sdShaped;
   await nodes[0]!.client.models.register.mutate({ path: model.path, id: model.id });
   // Named: without a node, a load goes to the node that already holds the model.
-  for (const [i, node] of nodes.entries()) await node.client.models.load.mutate({ id: model.id, node: `${name}-${i + 1}` });
+  for (const [i, node] of nodes.entries()) await node.client.models.load.mutate({ id: model.id, node: names[i]! });
   return nodes;
 }
 
@@ -157,7 +157,7 @@ function resultRows(batches: Batch[], count: number, steps: number): ResultRow[]
   const gap = median(of(2).flatMap(handOffGapsMs));
   return [
     {
-      metric: `${METRIC}, ${count} SD-shaped jobs of ${steps} EULER steps at 256×256 submitted at once (median of ${rounds.length} rounds)`,
+      metric: `${METRIC}, ${count} SD-shaped jobs of ${steps} EULER steps at 256×256 submitted at once (${rounds.length === 1 ? 'one round' : `median of ${rounds.length} rounds`})`,
       value: median(ratios),
       unit: 'ratio',
       target: TARGET,
