@@ -83,6 +83,10 @@ export class ClusterJobs implements SharedDispatch {
     return records;
   }
 
+  waiting(): Promise<number> {
+    return this.deps.rows.queuedCount();
+  }
+
   async cancelElsewhere(id: string, reason: string): Promise<void> {
     const record = await this.deps.generations().get(id);
     if (record.status === 'queued' && (await this.deps.rows.cancelQueued(id, reason, new Date()))) {

@@ -15,6 +15,8 @@ export interface SharedJobRows {
   failQueued(id: string, reason: string, at: Date): Promise<boolean>;
   /** Jobs started (loading or running) on one of `nodes`. */
   startedOn(nodes: readonly string[]): Promise<Array<{ id: string; modelId: string; node: string }>>;
+  /** Jobs queued and not yet claimed by a node, over the whole cluster. */
+  queuedCount(): Promise<number>;
   /** When the oldest job still queued for a model was created, or null. */
   oldestQueued(modelId: string): Promise<Date | null>;
 }
@@ -36,6 +38,7 @@ export function createSharedJobRows(db: Database): SharedJobRows {
       const rows = await generations.findMany({ where: { status: { in: STARTED }, node: { in: [...nodes] } }, select: { id: true, modelId: true, node: true } });
       return rows.map((row) => ({ id: row.id, modelId: row.modelId, node: row.node! }));
     },
+    queuedCount: () => generations.count({ where: { status: 'queued' } }),
     async oldestQueued(modelId) {
       const row = await generations.findFirst({ where: { modelId, status: 'queued' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
       return row?.createdAt ?? null;

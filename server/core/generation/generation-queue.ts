@@ -14,6 +14,7 @@ import { pickNext, pinningJobs } from './job-order.js';
 import { JobList, type ActiveJobView, type JobEntry } from './job-list.js';
 import type { SharedDispatch, SharedJobExtras } from './shared-dispatch.js';
 import { allAborted, batchCompanions } from './job-batching.js';
+import { RowWriter } from './row-writer.js';
 
 /** What the queue needs of the facade (ModelManager implements it). */
 export interface ModelCache {
@@ -102,7 +103,6 @@ export interface Job {
   leftToOthers?: boolean;
 }
 
-const WRITE_RETRIES_MS = [200, 500, 1000, 2000, 5000, 10_000];
 /** How long generate.cancel waits for the node running a job to report it stopped. */
 const CANCEL_WAIT_MS = 10_000;
 /** …and then for its row to be written: up to 50 × 100 ms. */
@@ -125,7 +125,7 @@ export class GenerationQueue {
   /** Jobs (or batches of jobs) running or loading their model: at most `parallel`. */
   private groups = 0;
   private closed = false;
-  private readonly pendingWrites = new Set<Promise<void>>();
+  private readonly rows: RowWriter;
   private elsewhere: JobEntry[] = [];
   /** Jobs whose final event was seen lately (id → when), kept out of the shared list until their rows say so. */
   private readonly recentlyEnded = new Map<string, number>();
@@ -137,6 +137,7 @@ export class GenerationQueue {
     this.limit = deps.limit ?? 32;
     this.parallel = deps.parallel ?? 1;
     this.clock = deps.clock ?? { now: () => new Date() };
+    this.rows = new RowWriter(deps.store, deps.logger);
     deps.models.attachJobs({
       countsFor: (modelId) => this.countsFor(modelId),
       cancelFor: (modelId, reason) => this.cancelFor(modelId, reason),
@@ -158,8 +159,10 @@ export class GenerationQueue {
     const count = params.seeds.length;
     await this.deps.assertStorage?.();
     const warnings = (await this.deps.promptWarnings?.({ path, description }, { prompt: params.prompt, negativePrompt: params.negativePrompt })) ?? [];
+    // The shared queue's line is the cluster's (two nodes racing for its last places may both get in).
+    const waitingElsewhere = this.deps.shared ? await this.deps.shared.waiting() : 0;
     // No await between this check and the reservation below, or two requests could both take the last places.
-    const queued = this.waiting.length + this.reserved;
+    const queued = this.waiting.length + this.reserved + waitingElsewhere;
     if (queued + count > this.limit) {
       throw new EaselError('BUSY', `The queue is full (${queued} of ${this.limit} jobs waiting); wait for some to finish or cancel them`);
     }
@@ -429,7 +432,7 @@ export class GenerationQueue {
       job.controller.abort(new EaselError('CANCELLED', reason));
     }
     await Promise.all(ended);
-    await Promise.all([...this.pendingWrites]);
+    await this.rows.drained();
   }
 
   // --- the facade's view of the jobs ---
@@ -645,25 +648,12 @@ export class GenerationQueue {
     this.ended(id);
   }
 
-  /** Writes a row change, retrying with backoff; a write that never succeeds is logged as a gap, not thrown. */
-  private async persist(id: string, update: GenerationUpdate): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.deps.store.update(id, update);
-        return;
-      } catch (error) {
-        if (attempt >= WRITE_RETRIES_MS.length || toEaselError(error).code === 'NOT_FOUND') {
-          this.deps.logger.error('a generation row could not be written; the database misses this change', { id, update, error: String(error) });
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, WRITE_RETRIES_MS[attempt]));
-      }
-    }
+  private persist(id: string, update: GenerationUpdate): Promise<void> {
+    return this.rows.write(id, update);
   }
 
-  private track(write: Promise<void>): void {
-    const tracked = write.catch((error) => this.deps.logger.error('ending a job failed', { error: String(error) })).finally(() => this.pendingWrites.delete(tracked));
-    this.pendingWrites.add(tracked);
+  private track(work: Promise<void>): void {
+    this.rows.track(work);
   }
 
   /** Resolves once the job has ended here and its row is written (or it was left to the other nodes). */

@@ -13,6 +13,8 @@ export interface SharedJobExtras {
 export interface SharedDispatch {
   /** Saves the rows and queues their jobs in one transaction: all of them or none. */
   submit(jobs: Array<{ row: NewGeneration & { id: string }; extras: SharedJobExtras }>): Promise<GenerationRecord[]>;
+  /** Jobs waiting in the shared queue (not yet taken by a node), for EASEL_QUEUE_LIMIT. */
+  waiting(): Promise<number>;
   /** Ends a job this node isn't running: a queued one at once, one running elsewhere through its node. */
   cancelElsewhere(id: string, reason: string): Promise<void>;
 }

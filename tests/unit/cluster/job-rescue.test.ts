@@ -62,6 +62,9 @@ class MemoryJobRows implements SharedJobRows {
     }
     return found;
   }
+  async queuedCount(): Promise<number> {
+    return [...this.rows.values()].filter((row) => row.status === 'queued').length;
+  }
   async oldestQueued(): Promise<Date | null> {
     return null;
   }

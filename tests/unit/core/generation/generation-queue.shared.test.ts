@@ -37,6 +37,10 @@ class FakeSharedDispatch implements SharedDispatch {
     return records;
   }
 
+  async waiting(): Promise<number> {
+    return [...this.store.records.values()].filter((record) => record.status === 'queued').length;
+  }
+
   async cancelElsewhere(id: string, reason: string): Promise<void> {
     this.cancels.push({ id, reason });
     this.onCancel(id, reason);
@@ -171,6 +175,16 @@ describe('GenerationQueue.start with a shared queue', () => {
     await s.queue.start({ prompt: 'a fox', seed: 1 }, origin);
     expect(s.shared.submitted[0]!.map((job) => job.extras)).toStrictEqual([{}]);
     expect(s.shared.submitted[0]![0]!.row).toMatchObject({ modelId: 'A', strength: null });
+  });
+});
+
+describe('GenerationQueue.start with a shared queue: the queue limit', () => {
+  it('counts the jobs waiting in the shared queue against EASEL_QUEUE_LIMIT', async () => {
+    const s = await createSharedScenario();
+    await s.queue.start({ prompt: 'x', count: 3 }, origin);
+    const refused = await s.queue.start({ prompt: 'y', count: 2 }, origin).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'BUSY', message: expect.stringContaining('3 of 4 jobs waiting') });
+    await expect(s.queue.start({ prompt: 'z' }, origin)).resolves.toMatchObject({ ids: [expect.any(String)] });
   });
 });
 
