@@ -240,6 +240,8 @@ export interface GenerationRecord {
   runMs: number | null;
   imagePath: string | null;
   error: string | null;
+  /** The code of `error` (CANCELLED, INTERRUPTED, GENERATION_FAILED, …); null for rows written before Easel kept it. */
+  errorCode: string | null;
   startedAt: Date | null;
   finishedAt: Date | null;
   /** Times the job was started; raised again when a crash interrupted it and it was queued anew. */
@@ -258,11 +260,11 @@ export interface GenerationRecord {
 /** A new request starts queued; id defaults to a random UUID, createdAt to now. */
 export type NewGeneration = Omit<
   GenerationRecord,
-  'id' | 'createdAt' | 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt' | 'attempts' | 'node' | 'ownerRole' | 'ownerId' | 'actor' | 'warnings'
+  'id' | 'createdAt' | 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'errorCode' | 'startedAt' | 'finishedAt' | 'attempts' | 'node' | 'ownerRole' | 'ownerId' | 'actor' | 'warnings'
 > & { id?: string; createdAt?: Date; ownerRole?: string | null; ownerId?: string | null; actor?: string | null; warnings?: string[] };
 
 export type GenerationUpdate = Partial<
-  Pick<GenerationRecord, 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'startedAt' | 'finishedAt' | 'attempts' | 'node'>
+  Pick<GenerationRecord, 'status' | 'durationMs' | 'runMs' | 'imagePath' | 'error' | 'errorCode' | 'startedAt' | 'finishedAt' | 'attempts' | 'node'>
 >;
 
 export interface GenerationStore {

@@ -29,10 +29,10 @@ export function createSharedJobRows(db: Database): SharedJobRows {
     (await generations.updateMany({ where, data })).count === 1;
   return {
     claim: (id, node) => changed({ id, status: 'queued' }, { status: 'loading', node }),
-    cancelQueued: (id, reason, at) => changed({ id, status: 'queued' }, { status: 'cancelled', error: reason, finishedAt: at }),
+    cancelQueued: (id, reason, at) => changed({ id, status: 'queued' }, { status: 'cancelled', error: reason, errorCode: 'CANCELLED', finishedAt: at }),
     requeueFrom: (id, node) => changed({ id, node, status: { in: STARTED } }, { status: 'queued' }),
     restoreStarted: (id, node) => changed({ id, status: 'queued' }, { status: 'running', node }),
-    failQueued: (id, reason, at) => changed({ id, status: 'queued' }, { status: 'failed', error: reason, finishedAt: at }),
+    failQueued: (id, reason, at) => changed({ id, status: 'queued' }, { status: 'failed', error: reason, errorCode: 'INTERRUPTED', finishedAt: at }),
     async startedOn(nodes) {
       if (nodes.length === 0) return [];
       const rows = await generations.findMany({ where: { status: { in: STARTED }, node: { in: [...nodes] } }, select: { id: true, modelId: true, node: true } });

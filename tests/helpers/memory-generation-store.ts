@@ -28,6 +28,7 @@ export class MemoryGenerationStore implements GenerationStore {
       durationMs: null,
       runMs: null,
       imagePath: null,
+      errorCode: null,
       error: null,
       startedAt: null,
       finishedAt: null,

@@ -16,11 +16,14 @@ function finalEvent(generation: GenerationView): JobEvent {
     return { id: generation.id, status: 'done', done: true, imageUrl: generation.imageUrl!, seed: generation.seed, durationMs: generation.durationMs ?? 0, runMs: generation.runMs };
   }
   if (generation.status === 'failed' || generation.status === 'cancelled') {
-    const code = generation.status === 'cancelled' ? 'CANCELLED' : 'GENERATION_FAILED';
+    const code = generation.errorCode ?? (generation.status === 'cancelled' ? 'CANCELLED' : 'GENERATION_FAILED');
     return { id: generation.id, status: generation.status, error: { code, message: generation.error ?? generation.status } };
   }
-  // Not in memory but not ended: another server's job, whose progress this one can't see.
-  return { id: generation.id, status: 'queued', position: 0, step: 0, totalSteps: generation.steps, etaMs: null };
+  // Not ended and no event in memory yet: a job waiting in the shared queue, or one whose node hasn't reported.
+  const waiting = { id: generation.id, step: 0 as const, totalSteps: generation.steps, etaMs: null };
+  if (generation.status === 'running') return { ...waiting, status: 'running' };
+  if (generation.status === 'loading') return { ...waiting, status: 'loading', modelId: generation.modelId };
+  return { ...waiting, status: 'queued', position: 0 };
 }
 
 /** A user sees only their own jobs in the shared list; admins and the local user see every job. */

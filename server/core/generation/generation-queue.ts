@@ -310,7 +310,7 @@ export class GenerationQueue {
   /** Ends a job found unfinished at start-up that can't run again; its row and any subscriber learn why. */
   async abandon(record: GenerationRecord, error: EaselError): Promise<void> {
     this.emit({ id: record.id, status: 'failed', error: { code: error.code, message: error.message } });
-    await this.persist(record.id, { status: 'failed', error: error.message, finishedAt: this.clock.now() });
+    await this.persist(record.id, { status: 'failed', error: error.message, errorCode: error.code, finishedAt: this.clock.now() });
   }
 
   /** Puts jobs in the waiting line and starts what can start. */
@@ -346,7 +346,7 @@ export class GenerationQueue {
     // Not in memory (left by a crash and not recovered): end the row itself.
     const record = await this.deps.store.get(id);
     if (record.status === 'queued' || record.status === 'loading' || record.status === 'running') {
-      await this.persist(id, { status: 'cancelled', error: reason, finishedAt: this.clock.now() });
+      await this.persist(id, { status: 'cancelled', error: reason, errorCode: 'CANCELLED', finishedAt: this.clock.now() });
       return { cancelled: true, generation: await this.get(id) };
     }
     return { cancelled: false, generation: this.view(record) };
@@ -637,7 +637,7 @@ export class GenerationQueue {
     const durationMs = startedAt ? finishedAt.getTime() - startedAt.getTime() : null;
     const event: JobEvent = { id: job.id, status, error: { code: error.code, message: error.message } };
     this.emit(event);
-    await this.persist(job.id, { status, error: error.message, finishedAt, durationMs });
+    await this.persist(job.id, { status, error: error.message, errorCode: error.code, finishedAt, durationMs });
     this.settle(job.id, event);
     this.deps.onFinished?.(job.id);
   }

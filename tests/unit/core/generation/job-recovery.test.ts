@@ -26,6 +26,7 @@ function record(status: GenerationStatus, overrides: Partial<GenerationRecord> =
     runMs: null,
     imagePath: null,
     error: null,
+    errorCode: null,
     startedAt: null,
     finishedAt: null,
     attempts: 0,
