@@ -7,12 +7,13 @@ import { GENERATE_COMMAND } from './commands/generate.js';
 import { HISTORY_COMMANDS } from './commands/history.js';
 import { LIFECYCLE_COMMANDS } from './commands/lifecycle.js';
 import { MODEL_COMMANDS } from './commands/models.js';
+import { NODES_COMMAND } from './commands/nodes.js';
 import { PULL_COMMAND } from './commands/pull.js';
 import { EXIT, toCliError, usageError, type ExitCode } from './exit-codes.js';
 import { commandHelp, groupHelp, mainHelp } from './help.js';
 import { createOutput } from './output.js';
 
-const COMMANDS: Command[] = [...MODEL_COMMANDS, PULL_COMMAND, ...LIFECYCLE_COMMANDS, GENERATE_COMMAND, ...HISTORY_COMMANDS];
+const COMMANDS: Command[] = [...MODEL_COMMANDS, PULL_COMMAND, ...LIFECYCLE_COMMANDS, NODES_COMMAND, GENERATE_COMMAND, ...HISTORY_COMMANDS];
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!));
 
 function serverUrl(given: string | undefined): string {

@@ -51,10 +51,13 @@ function keepAliveOption(values: OptionValues): string | number | undefined {
 
 const load: Command = {
   name: 'load',
-  usage: 'load <id> [--keep-alive 10m]',
+  usage: 'load <id> [--keep-alive 10m] [--node <name>]',
   summary: 'load a model, showing progress part by part; Ctrl-C cancels the load',
-  details: ['--keep-alive: how long it stays loaded when idle: a duration (10m, 1h30m), seconds, 0 (after the last job) or -1 (never)'],
-  options: { 'keep-alive': { type: 'string' } },
+  details: [
+    '--keep-alive: how long it stays loaded when idle: a duration (10m, 1h30m), seconds, 0 (after the last job) or -1 (never)',
+    '--node: on a cluster, the node to load it on (see `easel nodes`); without it, the node holding it or with the most free memory',
+  ],
+  options: { 'keep-alive': { type: 'string' }, node: { type: 'string' } },
   positionals: { min: 1, max: 1, name: 'id' },
   async run({ client, out, positionals, values }) {
     const id = positionals[0]!;
@@ -78,11 +81,12 @@ const load: Command = {
     const started = performance.now();
     try {
       const keepAlive = keepAliveOption(values);
-      const status = await client.models.load.mutate(keepAlive === undefined ? { id } : { id, keepAlive });
+      const node = stringOption(values, 'node');
+      const status = await client.models.load.mutate({ id, ...(keepAlive === undefined ? {} : { keepAlive }), ...(node === undefined ? {} : { node }) });
       const took = formatDuration(performance.now() - started);
       progress.clear();
       const device = status.models.find((m) => m.modelId === id)?.device;
-      out.result(status, () => `Loaded ${id} on ${device ?? 'an unknown device'} in ${took}`);
+      out.result(status, () => `Loaded ${id} on ${device ?? 'an unknown device'}${node ? ` (node ${node})` : ''} in ${took}`);
     } catch (error) {
       if (easelCodeOf(error) === 'CANCELLED') {
         progress.clear();

@@ -107,6 +107,11 @@ describe('the easel command: models and lifecycle', () => {
       expect(stdout, command).toMatch(/\ntiny +LOADED +.* cpu +.+ 0\/0\n/);
       expect(stdout, command).toMatch(/of 3 models/);
     }
+    const nodes = await easelCli('nodes');
+    expect(nodes.stdout).toMatch(/^NODE +STATE +URL +DEVICE +MODELS +MEMORY +QUEUE +HEARTBEAT/);
+    expect(nodes.stdout).toMatch(/\n127\.0\.0\.1:\d+ +alive +http:\/\/127\.0\.0\.1:\d+ +cpu +tiny \(LOADED\) +\S+ \S+ of \S+ \S+ +0 +.* ago\n/);
+    const elsewhere = json<CliFailure>(await easelCli('load', 'tiny', '--node', 'gpu-z', '--json'));
+    expect(elsewhere.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/No node named "gpu-z"/) });
 
     const inUse = await easelCli('models', 'remove', 'tiny');
     expect(inUse.code).toBe(4);
