@@ -23,6 +23,8 @@ import { JobRescue } from './job-rescue.js';
 const POLL_MS = 1000;
 /** How long a job for a model warm on another node waits for that node before a cold node takes it. */
 const STEAL_AFTER_MS = 1500;
+/** How long a cancel request for a job no node held is kept for a claim that was on its way. */
+const CANCEL_MEMORY_MS = 30_000;
 /** The shared list of unfinished jobs is read again at most this often. */
 const LIST_REFRESH_MS = 200;
 
@@ -50,6 +52,8 @@ export class ClusterJobs implements SharedDispatch {
   private listTimer: NodeJS.Timeout | null = null;
   private offBus: (() => void) | null = null;
   private readonly rescue: JobRescue;
+  /** Cancels asked for jobs this node didn't hold (yet), by id: a claim may be on its way. */
+  private readonly cancelRequests = new Map<string, { reason: string; at: number }>();
 
   constructor(private readonly deps: ClusterJobsDeps) {
     this.rescue = new JobRescue({
@@ -199,6 +203,14 @@ export class ClusterJobs implements SharedDispatch {
         this.wake?.();
       });
     this.running.add(run);
+    const cancelled = this.cancelRequests.get(job.id);
+    if (cancelled) void this.deps.generations().cancel(job.id, cancelled.reason).catch(() => undefined);
+  }
+
+  private remember(id: string, reason: string): void {
+    const now = Date.now();
+    for (const [other, request] of this.cancelRequests) if (now - request.at > CANCEL_MEMORY_MS) this.cancelRequests.delete(other);
+    this.cancelRequests.set(id, { reason, at: now });
   }
 
   // --- messages from the other nodes ---
@@ -212,6 +224,8 @@ export class ClusterJobs implements SharedDispatch {
         return;
       case 'cancel':
         if (generations.holds(message.id)) void generations.cancel(message.id, message.reason).catch(() => undefined);
+        // A node may be between its claim of the job and running it: it looks here once the job is in its line.
+        else this.remember(message.id, message.reason);
         return;
       case 'queued':
         this.scheduleListRefresh();
