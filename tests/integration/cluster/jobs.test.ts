@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { easelCodeOf, type EaselClient } from '../../../client/index.js';
 import { makeDataDir, removeDataDir, startEaselServer, type EaselProcess } from '../../helpers/easel-server.js';
 import { createScratchPostgres, type ScratchDatabase } from '../../helpers/scratch-postgres.js';
+import { CollectingLogger } from '../../helpers/scenario.js';
+import { ClusterBus, type ClusterMessage } from '../../../server/cluster/cluster-bus.js';
 
 const HEARTBEAT_MS = 300;
 const postgresUrl = process.env.EASEL_TEST_POSTGRES_URL;
@@ -81,6 +83,36 @@ describe('jobs on one node with SQLite (the default)', () => {
 });
 
 if (postgresUrl) {
+  describe('the cluster bus on PostgreSQL LISTEN/NOTIFY', () => {
+    it('delivers messages in order to every listener, leaving out a preview too big for NOTIFY', async () => {
+      const logger = new CollectingLogger();
+      const [a, b] = [new ClusterBus(postgresUrl, logger), new ClusterBus(postgresUrl, logger)];
+      await a.open();
+      await b.open();
+      try {
+        const heard: ClusterMessage[] = [];
+        b.subscribe((message) => heard.push(message));
+        const small = `data:image/png;base64,${'A'.repeat(1000)}`;
+        const big = `data:image/png;base64,${'A'.repeat(20_000)}`;
+        for (let step = 1; step <= 20; step++) {
+          const previewPng = step === 5 ? small : step === 10 ? big : undefined;
+          void a.publish({ kind: 'job', node: 'gpu-a', event: { id: 'j', status: 'running', step, totalSteps: 20, etaMs: null, ...(previewPng ? { previewPng } : {}) } });
+        }
+        await a.publish({ kind: 'cancel', id: 'j', reason: 'done listening' });
+        for (let i = 0; i < 100 && heard.length < 21; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        const steps = heard.flatMap((m) => (m.kind === 'job' && m.event.status === 'running' ? [m.event] : []));
+        expect(steps.map((e) => e.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(steps[4]!.previewPng).toBe(small);
+        expect(steps[9]).not.toHaveProperty('previewPng');
+        expect(heard.at(-1)).toEqual({ kind: 'cancel', id: 'j', reason: 'done listening' });
+        expect(logger.entries.filter((e) => e.level !== 'info')).toEqual([]);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  });
+
   describe('jobs shared by two nodes on PostgreSQL', () => {
     let scratch: ScratchDatabase;
     let root: string;
