@@ -4,104 +4,20 @@
 // even when the database can't record it (the write is retried). The queue never touches a runner: it holds leases.
 import { EaselError, toEaselError } from '../errors.js';
 import type { TransitionContext } from '../lifecycle/state-machine.js';
-import type { ModelState } from '../lifecycle/transitions.js';
 import type { Lease } from '../lease.js';
-import type { KeepAliveRequest, ModelsStatus } from '../model-manager.js';
-import type { Actor, Clock, GenerationProgress, GenerationRecord, GenerationRequest, GenerationResult, GenerationStore, GenerationUpdate, Logger, ModelDescription } from '../ports.js';
-import { resolveParams, type GenerationInput } from './generation-params.js';
+import type { KeepAliveRequest } from '../model-manager.js';
+import type { Actor, Clock, GenerationProgress, GenerationRecord, GenerationRequest, GenerationResult, GenerationUpdate } from '../ports.js';
+import { resolveParams } from './generation-params.js';
+import type { GenerationQueueDeps, GenerationView, Job, JobOrigin, ModelCache, StartInput } from './queue-types.js';
 import { JobEvents, isFinal, type JobEvent } from './job-events.js';
 import { pickNext, pinningJobs } from './job-order.js';
 import { JobList, type ActiveJobView, type JobEntry } from './job-list.js';
-import type { SharedDispatch, SharedJobExtras } from './shared-dispatch.js';
+import type { SharedJobExtras } from './shared-dispatch.js';
 import { allAborted, batchCompanions } from './job-batching.js';
 import { RowWriter } from './row-writer.js';
+import { ElsewhereJobs } from './elsewhere-jobs.js';
 
-/** What the queue needs of the facade (ModelManager implements it). */
-export interface ModelCache {
-  acquire(modelId: string, options: { context: TransitionContext; keepAlive?: KeepAliveRequest; signal?: AbortSignal }): Promise<Lease>;
-  mostRecentlyUsed(): string | null;
-  modelState(modelId: string): ModelState;
-  describe(modelId: string): { model: ModelDescription; modelPath: string; sampler: string } | null;
-  attachJobs(port: { countsFor(modelId: string): { running: number; queued: number; pinning: number }; cancelFor(modelId: string, reason: string): void }): void;
-  jobsChanged(): void;
-  subscribe(listener: (status: ModelsStatus) => void): () => void;
-}
-
-/** Registered models' descriptions, for jobs whose model is not loaded yet. */
-export interface ModelCatalog {
-  describe(modelId: string): Promise<{ description: ModelDescription; path: string; defaultSampler: string | null } | null>;
-}
-
-export interface JobOrigin {
-  actor: Actor;
-  ownerRole: 'admin' | 'user' | 'local';
-  ownerId: string | null;
-  requestId?: string;
-}
-
-export interface StartInput extends GenerationInput {
-  /** A registered model id; omitted: the most recently used resident model. */
-  model?: string;
-  /** Seconds (already parsed): how long the model stays loaded after this job. */
-  keepAlive?: number;
-}
-
-export interface GenerationQueueDeps {
-  models: ModelCache;
-  catalog: ModelCatalog;
-  store: GenerationStore;
-  /** Where the runner writes a job's PNG, and the URL it is served at. */
-  imagePath(id: string): string;
-  imageUrl(id: string): string;
-  newId(): string;
-  randomSeed(): number;
-  defaultSampler: string;
-  logger: Logger;
-  clock?: Clock;
-  /** Jobs allowed to wait (running ones not counted). */
-  limit?: number;
-  /** Jobs running (or loading their model) at once, on different models. */
-  parallel?: number;
-  previewEvery?: number;
-  /** Refuses new jobs when there is no room for their images (INSUFFICIENT_STORAGE). */
-  assertStorage?: () => Promise<void>;
-  /** Words past the model's token limit, as warnings for the caller. */
-  promptWarnings?: (model: { path: string; description: ModelDescription }, texts: { prompt: string; negativePrompt: string }) => Promise<string[]>;
-  /** Called when the last job has ended and none is waiting. */
-  onDrained?: () => void;
-  /** Called after a job ended (retention). */
-  onFinished?: (id: string) => void;
-  /** The GPU server running the jobs, recorded on each row it runs. */
-  nodeName?: () => string | null;
-  /** Images of one model that may share each UNet run (job-batching.ts); 1 (the default) runs jobs one by one. */
-  batchLimit?: (modelId: string) => number;
-  /** Several nodes share the jobs (PostgreSQL): new jobs go to the shared queue, not this one's line. */
-  shared?: SharedDispatch;
-  /** Every event of the jobs run here, for the other nodes' subscribers. */
-  onEvent?: (event: JobEvent) => void;
-}
-
-export interface GenerationView extends Omit<GenerationRecord, 'imagePath'> {
-  imageUrl?: string;
-}
-
-export interface Job {
-  id: string;
-  seq: number;
-  modelId: string;
-  request: GenerationRequest;
-  keepAlive?: KeepAliveRequest;
-  context: TransitionContext;
-  controller: AbortController;
-  cancelReason?: string;
-  phase: 'queued' | 'loading' | 'running';
-  prompt: string;
-  ownerId: string | null;
-  createdAt: Date;
-  attempts: number;
-  /** Set when this node stops with the shared queue: the job is not ended here but run again elsewhere. */
-  leftToOthers?: boolean;
-}
+export type { GenerationQueueDeps, GenerationView, Job, JobOrigin, ModelCache, ModelCatalog, StartInput } from './queue-types.js';
 
 /** How long generate.cancel waits for the node running a job to report it stopped. */
 const CANCEL_WAIT_MS = 10_000;
@@ -109,8 +25,6 @@ const CANCEL_WAIT_MS = 10_000;
 const ROW_WAIT_TRIES = 50;
 const ROW_WAIT_MS = 100;
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled']);
-/** How long an ended job is kept out of the shared list whatever its row says (the row is written after the event). */
-const RECENTLY_ENDED_MS = 60_000;
 
 export class GenerationQueue {
   private readonly waiting: Job[] = [];
@@ -126,9 +40,7 @@ export class GenerationQueue {
   private groups = 0;
   private closed = false;
   private readonly rows: RowWriter;
-  private elsewhere: JobEntry[] = [];
-  /** Jobs whose final event was seen lately (id → when), kept out of the shared list until their rows say so. */
-  private readonly recentlyEnded = new Map<string, number>();
+  private readonly elsewhere = new ElsewhereJobs();
   /** Callers of runClaimed, told when their job's final row is written. */
   private readonly settled = new Map<string, (event: JobEvent | null) => void>();
   private readonly endWaiters = new Map<string, Array<() => void>>();
@@ -266,17 +178,12 @@ export class GenerationQueue {
 
   /** The cluster's unfinished jobs run by other nodes or not yet claimed, for the shared list (generate.jobs). */
   showElsewhere(entries: JobEntry[]): void {
-    // A row read just before its job's final write would bring an ended job back into the list.
-    const now = Date.now();
-    for (const [id, at] of this.recentlyEnded) if (now - at > RECENTLY_ENDED_MS) this.recentlyEnded.delete(id);
-    this.elsewhere = entries.filter((entry) => !this.recentlyEnded.has(entry.id));
+    this.elsewhere.show(entries);
     this.changed();
   }
 
   private forgetElsewhere(id: string): void {
-    if (!this.deps.shared) return;
-    this.recentlyEnded.set(id, Date.now());
-    this.elsewhere = this.elsewhere.filter((entry) => entry.id !== id);
+    if (this.deps.shared) this.elsewhere.ended(id);
   }
 
   /**
@@ -686,7 +593,7 @@ export class GenerationQueue {
     const node = this.deps.nodeName?.() ?? null;
     const here = [...this.active.values(), ...this.waiting].map((job) => ({ id: job.id, modelId: job.modelId, ownerId: job.ownerId, prompt: job.prompt, createdAt: job.createdAt, totalSteps: job.request.steps, node }));
     const ids = new Set(here.map((entry) => entry.id));
-    this.list.setOrder([...here, ...this.elsewhere.filter((entry) => !ids.has(entry.id))]);
+    this.list.setOrder([...here, ...this.elsewhere.entries.filter((entry) => !ids.has(entry.id))]);
     this.deps.models.jobsChanged();
   }
 }
