@@ -1,7 +1,9 @@
 // Generation jobs across the resident models. A job is a row first, then work: it waits FIFO, loads its model on
 // demand through the facade (which may evict or wait for room), takes a lease, runs, and ends as done, failed or
-// cancelled. One job runs at a time per model, up to `parallel` at once. Every job's subscribers get a final event,
-// even when the database can't record it (the write is retried). The queue never touches a runner: it holds leases.
+// cancelled. One job (or one batch of compatible jobs, job-batching.ts) runs at a time per model, up to `parallel`
+// at once. Every job's subscribers get a final event, even when the database can't record it (the write is
+// retried). The queue never touches a runner: it holds leases. With a shared queue (several nodes on PostgreSQL,
+// shared-dispatch.ts) new jobs go there, and this queue runs the ones this node claims.
 import { EaselError, toEaselError } from '../errors.js';
 import type { TransitionContext } from '../lifecycle/state-machine.js';
 import type { Lease } from '../lease.js';
