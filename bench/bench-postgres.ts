@@ -1,6 +1,7 @@
 // A PostgreSQL server for the cluster section: the one EASEL_BENCH_POSTGRES_URL (or EASEL_TEST_POSTGRES_URL) names,
 // else a throwaway cluster started from the system's initdb/pg_ctl in a temporary folder and removed afterwards.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { access, constants, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,8 +48,12 @@ function shellQuote(arg: string): string {
 }
 
 /** PostgreSQL refuses to run as root: there, every tool runs as the postgres user, as .ci/run does. */
+function asPostgresCommand(command: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ['su', ['postgres', '-c', command.map(shellQuote).join(' ')]] : [command[0]!, command.slice(1)];
+}
+
 async function asPostgres(command: string[]): Promise<void> {
-  const [file, args] = process.getuid?.() === 0 ? ['su', ['postgres', '-c', command.map(shellQuote).join(' ')]] : [command[0]!, command.slice(1)];
+  const [file, args] = asPostgresCommand(command);
   try {
     await run(file, args, { timeout: COMMAND_TIMEOUT_MS });
   } catch (error) {
@@ -66,10 +71,21 @@ async function throwawayCluster(bin: string): Promise<BenchPostgres> {
     // fsync off: the figures are about sharing generations, and the cluster is thrown away.
     const serverOptions = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off`;
     await asPostgres([join(bin, 'pg_ctl'), '-D', dataDir, '-l', join(dataDir, 'log'), '-w', '-o', serverOptions, 'start']);
+    // pg_ctl detaches the server: a bench stopped with Ctrl-C (or SIGTERM) must not leave it running.
+    const onSignal = (signal: NodeJS.Signals) => {
+      const [file, args] = asPostgresCommand([join(bin, 'pg_ctl'), '-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      spawnSync(file, args, { stdio: 'ignore', timeout: COMMAND_TIMEOUT_MS });
+      rmSync(dataDir, { recursive: true, force: true });
+      process.kill(process.pid, signal);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     return {
       adminUrl: `postgres://easel@127.0.0.1:${port}/postgres`,
       source: `a throwaway PostgreSQL cluster (${bin})`,
       async stop() {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         await asPostgres([join(bin, 'pg_ctl'), '-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
         await rm(dataDir, { recursive: true, force: true });
       },

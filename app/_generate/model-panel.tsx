@@ -3,7 +3,7 @@
 // live state; every model's state and the part-by-part load progress come from the status stream, so all tabs
 // show the same picture (a load started in another tab included).
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, type Dispatch, type SetStateAction } from 'react';
 import { ErrorMessage } from '../_components/error-message';
 import { ProgressBar } from '../_components/progress-bar';
 import { StateBadge } from '../_components/state-badge';
@@ -45,7 +45,7 @@ function LoadProgress({ resident, model }: { resident: Resident; model: ModelRec
   );
 }
 
-export function ModelPanel({ selectedId, onSelect, restored }: { selectedId: string; onSelect: (id: string) => void; restored: boolean }) {
+export function ModelPanel({ selectedId, onSelect, restored }: { selectedId: string; onSelect: Dispatch<SetStateAction<string>>; restored: boolean }) {
   const trpc = useTRPC();
   const adminOnly = adminOnlyReason(useRole().role);
   const { status, connection } = useLiveStatus();
@@ -60,7 +60,9 @@ export function ModelPanel({ selectedId, onSelect, restored }: { selectedId: str
   const focus = focusModel(status)?.modelId;
   useEffect(() => {
     if (list.length === 0 || selected || !restored) return;
-    onSelect(focus && list.some((m) => m.id === focus) ? focus : list[0]!.id);
+    const fallback = focus && list.some((m) => m.id === focus) ? focus : list[0]!.id;
+    // As an update of the current choice: a model picked in the meantime (before this effect ran) is kept.
+    onSelect((current) => (list.some((m) => m.id === current) ? current : fallback));
   }, [list, selected, focus, onSelect, restored]);
 
   const live = connection === 'live' && status !== undefined;
