@@ -12,7 +12,7 @@ import type { JobEvent } from '../core/generation/job-events.js';
 import type { SharedDispatch, SharedJobExtras } from '../core/generation/shared-dispatch.js';
 import type { GenerationRecord, Logger, NewGeneration } from '../core/ports.js';
 import type { Database } from '../db/database.js';
-import { createGenerationRepository } from '../db/generation-repository.js';
+import { createGenerationRepository, type GenerationRepository } from '../db/generation-repository.js';
 import type { SharedJobRows } from '../db/shared-job-rows.js';
 import type { ClusterBus, ClusterMessage } from './cluster-bus.js';
 import type { NodeView } from './node-presence.js';
@@ -52,10 +52,12 @@ export class ClusterJobs implements SharedDispatch {
   private listTimer: NodeJS.Timeout | null = null;
   private offBus: (() => void) | null = null;
   private readonly rescue: JobRescue;
+  private readonly generationRows: GenerationRepository;
   /** Cancels asked for jobs this node didn't hold (yet), by id: a claim may be on its way. */
   private readonly cancelRequests = new Map<string, { reason: string; at: number }>();
 
   constructor(private readonly deps: ClusterJobsDeps) {
+    this.generationRows = createGenerationRepository(deps.db);
     this.rescue = new JobRescue({
       rows: deps.rows,
       queue: deps.queue,
@@ -156,6 +158,7 @@ export class ClusterJobs implements SharedDispatch {
     const busy = generations.localModels();
     const resident = this.deps.residentModels();
     const queued = await this.deps.queue.models();
+    if (queued.length === 0) return false;
     const warmElsewhere = await this.warmElsewhere();
     const order = [...resident.filter((m) => queued.includes(m)), ...queued.filter((m) => !resident.includes(m))];
     for (const modelId of order) {
@@ -191,7 +194,7 @@ export class ClusterJobs implements SharedDispatch {
       await this.deps.queue.complete(modelId, job.id);
       return;
     }
-    const record = await createGenerationRepository(this.deps.db).get(job.id);
+    const record = await this.generationRows.get(job.id);
     const run = this.deps.generations()
       .runClaimed(record, extras)
       // Left unfinished by a stop: the row still names this node, and the other nodes queue it again.
@@ -255,7 +258,7 @@ export class ClusterJobs implements SharedDispatch {
 
   private async refreshList(): Promise<void> {
     try {
-      const rows = await createGenerationRepository(this.deps.db).unfinished();
+      const rows = await this.generationRows.unfinished();
       this.deps.generations().showElsewhere(
         rows.map((row) => ({ id: row.id, modelId: row.modelId, ownerId: row.ownerId, prompt: row.prompt, createdAt: row.createdAt, totalSteps: row.steps, node: row.node })),
       );

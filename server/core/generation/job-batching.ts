@@ -1,12 +1,18 @@
 // Which waiting jobs may run with a job in one batch (one UNet run per step for all of them): same model, size,
 // sampler, steps and guidance, each starting from noise (an image-to-image job runs alone). The batch size comes
 // from the server (EASEL_MAX_BATCH, else by device: batching pays on a GPU, not on a CPU; see the README).
+import type { GenerationRequest } from '../ports.js';
 import type { Job } from './generation-queue.js';
 
-function batchKey(job: Job): string | null {
-  const { request } = job;
+/** Requests with the same key can share each UNet run (the runner checks it too); null: this one runs alone. */
+export function requestBatchKey(request: GenerationRequest): string | null {
   if (request.initImageBase64 !== undefined || request.strength !== undefined) return null;
-  return [job.modelId, request.width, request.height, request.sampler, request.steps, request.guidance].join('|');
+  return [request.width, request.height, request.sampler, request.steps, request.guidance].join('|');
+}
+
+function batchKey(job: Job): string | null {
+  const key = requestBatchKey(job.request);
+  return key === null ? null : `${job.modelId}|${key}`;
 }
 
 /** Up to `limit − 1` waiting jobs that can join `job`, in line order. */

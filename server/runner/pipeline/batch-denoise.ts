@@ -53,25 +53,29 @@ interface StackedInputs {
   added: Record<string, ort.Tensor>;
   timestep: TimestepFeed;
   rows: number;
+  /** The stacked sample, rewritten every step. */
+  sample: Float32Array;
 }
 
-function stack(members: BatchMember[], io: BatchDenoiseJob['io']): StackedInputs {
+/** The inputs that stay the same while the batch's members do; built again only when one leaves. */
+function stack(members: BatchMember[], io: BatchDenoiseJob['io'], length: number): StackedInputs {
   const hidden = concatBatch(members.map((m) => m.hidden));
   const added: Record<string, ort.Tensor> = {};
   for (const name of Object.keys(members[0]!.added)) added[name] = concatBatch(members.map((m) => m.added[name]!));
   const rows = hidden.dims[0]!;
-  return { members, hidden, added, timestep: new TimestepFeed(io.timestep, rows), rows };
+  return { members, hidden, added, timestep: new TimestepFeed(io.timestep, rows), rows, sample: new Float32Array(rows * length) };
 }
 
 export async function denoiseBatch(job: BatchDenoiseJob): Promise<void> {
   const length = job.latentDims.slice(1).reduce((a, b) => a * b, 1);
   const copies = job.members[0]!.hidden.dims[0]!;
+  const clock = new RunClock();
   let inputs: StackedInputs | null = null;
   for (const [index, t] of job.timesteps.entries()) {
     const active = job.members.filter((m) => m.error === undefined);
     if (active.length === 0) return;
-    if (!inputs || inputs.members.length !== active.length) inputs = stack(active, job.io);
-    const sample = new Float32Array(inputs.rows * length);
+    if (!inputs || inputs.members.length !== active.length) inputs = stack(active, job.io, length);
+    const { sample } = inputs;
     active.forEach((member, i) => {
       const scaled = member.scheduler.scaleModelInput(member.latents, t);
       for (let c = 0; c < copies; c++) sample.set(scaled, (i * copies + c) * length);
@@ -83,9 +87,9 @@ export async function denoiseBatch(job: BatchDenoiseJob): Promise<void> {
       encoder_hidden_states: inputs.hidden,
       ...inputs.added,
     };
-    const clock = new RunClock();
+    const before = clock.runMs;
     const out = await clock.run(job.unet, feeds, 'unet');
-    for (const member of active) member.clock.runMs += clock.runMs / active.length;
+    for (const member of active) member.clock.runMs += (clock.runMs - before) / active.length;
     const prediction = readFloats(out.out_sample, 'unet');
     if (prediction.length !== inputs.rows * length) {
       throw new EaselError('GENERATION_FAILED', `unet returned ${prediction.length} values for a batch of ${inputs.rows * length}`);

@@ -3,6 +3,7 @@
 // seed, prompts and scheduler, so it is the image the same request makes alone. Each request gets its own result
 // or error: one cancelled or failing image doesn't stop the others.
 import { EaselError, toEaselError } from '../../core/errors.js';
+import { requestBatchKey } from '../../core/generation/job-batching.js';
 import type { GenerationRequest, GenerationResult } from '../../core/ports.js';
 import { denoiseBatch, type BatchMember } from './batch-denoise.js';
 import { finishImage, generateImage, prepareImage, type GenerationHooks, type PreparedImage } from './generate.js';
@@ -11,16 +12,8 @@ import type { LoadedPipeline } from './loaded-pipeline.js';
 export type BatchOutcome = { ok: true; result: GenerationResult } | { ok: false; error: EaselError };
 
 function batchable(requests: readonly GenerationRequest[]): boolean {
-  const [first] = requests;
-  return requests.every(
-    (r) =>
-      r.initImageBase64 === undefined &&
-      r.width === first!.width &&
-      r.height === first!.height &&
-      r.sampler === first!.sampler &&
-      r.steps === first!.steps &&
-      r.guidance === first!.guidance,
-  );
+  const key = requestBatchKey(requests[0]!);
+  return key !== null && requests.every((r) => requestBatchKey(r) === key);
 }
 
 const failed = (error: unknown): BatchOutcome => ({ ok: false, error: toEaselError(error, 'GENERATION_FAILED') });
