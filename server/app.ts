@@ -51,7 +51,7 @@ const TRANSITIONAL_STATES: ReadonlySet<ModelState> = new Set(['LOADING', 'UNLOAD
 const GPU_DEVICES: ReadonlySet<string> = new Set(['cuda', 'webgpu']);
 /**
  * Images per UNet run by default: on a GPU a batch of 4 fills the device better than 4 runs; on a CPU one job
- * already uses every core and a batch only costs memory (measured: 0–5 % per image at 2 threads, see the README).
+ * already uses every core, so a batch gains little (3–10 % at 2 threads, see the README) and delays its first image.
  */
 const GPU_BATCH = 4;
 const batchLimitOn = (device: string): number => (GPU_DEVICES.has(device) ? GPU_BATCH : 1);
