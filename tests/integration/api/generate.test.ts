@@ -138,7 +138,8 @@ describe('generation', () => {
   });
 
   it('cancels a running job within a step, and the next job still runs', async () => {
-    const { id } = await easel.client.generate.start.mutate({ prompt: PROMPT, steps: 150, width: 256, height: 256 });
+    // 512×512: the demo model takes a few ms a step at 256×256, which a busy machine's cancel round trip can outlast.
+    const { id } = await easel.client.generate.start.mutate({ prompt: PROMPT, steps: 150, width: 512, height: 512 });
     const events: Progress[] = [];
     const ended = new Promise<void>((resolve) => {
       const subscription = easel.client.generate.onProgress.subscribe(
